@@ -1,0 +1,40 @@
+# Every target builds and uses the project's own virtualenv (.venv), so a fresh machine
+# needs only python3 (3.11+) and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install generate check-generated lint typecheck pytest test check clean
+
+install: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "qalx needs Python 3.11+; set PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[server,dev]'
+	@touch $@
+
+generate: $(INSTALLED)
+	$(BIN)/python codegen/generate.py
+
+check-generated: $(INSTALLED)
+	$(BIN)/python codegen/generate.py --check
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(INSTALLED)
+	$(BIN)/mypy generated/qalx_api_client qalx server/qalx_server tests codegen
+
+pytest: $(INSTALLED)
+	$(BIN)/pytest
+
+test: check-generated typecheck pytest
+
+check: lint test
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,215 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.bot import Bot
+from ...models.error import Error
+from ...models.replace_workers import ReplaceWorkers
+from ...types import Response
+
+
+def _get_kwargs(
+    bot_guid: UUID,
+    *,
+    body: ReplaceWorkers,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/bot/{bot_guid}/replace-workers".format(
+            bot_guid=quote(str(bot_guid), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Bot | Error | None:
+    if response.status_code == 200:
+        response_200 = Bot.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 415:
+        response_415 = Error.from_dict(response.json())
+
+        return response_415
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Bot | Error]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    bot_guid: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ReplaceWorkers,
+) -> Response[Bot | Error]:
+    """Replace a bot's workers
+
+     Deletes the bot's workers and creates `workers` new ones (state `idle`, signal `{}`).
+    Needs the bot's own token (403 otherwise).
+
+    Args:
+        bot_guid (UUID):
+        body (ReplaceWorkers):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Bot | Error]
+    """
+
+    kwargs = _get_kwargs(
+        bot_guid=bot_guid,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    bot_guid: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ReplaceWorkers,
+) -> Bot | Error | None:
+    """Replace a bot's workers
+
+     Deletes the bot's workers and creates `workers` new ones (state `idle`, signal `{}`).
+    Needs the bot's own token (403 otherwise).
+
+    Args:
+        bot_guid (UUID):
+        body (ReplaceWorkers):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Bot | Error
+    """
+
+    return sync_detailed(
+        bot_guid=bot_guid,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    bot_guid: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ReplaceWorkers,
+) -> Response[Bot | Error]:
+    """Replace a bot's workers
+
+     Deletes the bot's workers and creates `workers` new ones (state `idle`, signal `{}`).
+    Needs the bot's own token (403 otherwise).
+
+    Args:
+        bot_guid (UUID):
+        body (ReplaceWorkers):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Bot | Error]
+    """
+
+    kwargs = _get_kwargs(
+        bot_guid=bot_guid,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    bot_guid: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ReplaceWorkers,
+) -> Bot | Error | None:
+    """Replace a bot's workers
+
+     Deletes the bot's workers and creates `workers` new ones (state `idle`, signal `{}`).
+    Needs the bot's own token (403 otherwise).
+
+    Args:
+        bot_guid (UUID):
+        body (ReplaceWorkers):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Bot | Error
+    """
+
+    return (
+        await asyncio_detailed(
+            bot_guid=bot_guid,
+            client=client,
+            body=body,
+        )
+    ).parsed

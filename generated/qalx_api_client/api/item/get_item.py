@@ -1,0 +1,202 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.item import Item
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    guid: UUID,
+    *,
+    fields: list[str] | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_fields: list[str] | Unset = UNSET
+    if not isinstance(fields, Unset):
+        json_fields = fields
+
+    params["fields"] = json_fields
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/item/{guid}".format(
+            guid=quote(str(guid), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | Item | None:
+    if response.status_code == 200:
+        response_200 = Item.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | Item]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    guid: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    fields: list[str] | Unset = UNSET,
+) -> Response[Error | Item]:
+    """Get a item
+
+    Args:
+        guid (UUID):
+        fields (list[str] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Item]
+    """
+
+    kwargs = _get_kwargs(
+        guid=guid,
+        fields=fields,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    guid: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    fields: list[str] | Unset = UNSET,
+) -> Error | Item | None:
+    """Get a item
+
+    Args:
+        guid (UUID):
+        fields (list[str] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Item
+    """
+
+    return sync_detailed(
+        guid=guid,
+        client=client,
+        fields=fields,
+    ).parsed
+
+
+async def asyncio_detailed(
+    guid: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    fields: list[str] | Unset = UNSET,
+) -> Response[Error | Item]:
+    """Get a item
+
+    Args:
+        guid (UUID):
+        fields (list[str] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Item]
+    """
+
+    kwargs = _get_kwargs(
+        guid=guid,
+        fields=fields,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    guid: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    fields: list[str] | Unset = UNSET,
+) -> Error | Item | None:
+    """Get a item
+
+    Args:
+        guid (UUID):
+        fields (list[str] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Item
+    """
+
+    return (
+        await asyncio_detailed(
+            guid=guid,
+            client=client,
+            fields=fields,
+        )
+    ).parsed

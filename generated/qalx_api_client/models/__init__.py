@@ -1,0 +1,167 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .actor import Actor
+from .aggregate_request import AggregateRequest
+from .aggregate_result import AggregateResult
+from .aggregate_result_data_item import AggregateResultDataItem
+from .blueprint import Blueprint
+from .blueprint_create import BlueprintCreate
+from .blueprint_list import BlueprintList
+from .blueprint_update import BlueprintUpdate
+from .bot import Bot
+from .bot_create import BotCreate
+from .bot_credentials import BotCredentials
+from .bot_info import BotInfo
+from .bot_list import BotList
+from .bot_update import BotUpdate
+from .bot_update_workers_item import BotUpdateWorkersItem
+from .create_item_qalx_bulk import CreateItemQalxBulk
+from .data import Data
+from .date_time import DateTime
+from .error import Error
+from .error_item import ErrorItem
+from .factory import Factory
+from .factory_bot import FactoryBot
+from .factory_bot_ref import FactoryBotRef
+from .factory_create import FactoryCreate
+from .factory_create_data import FactoryCreateData
+from .factory_list import FactoryList
+from .factory_stacks import FactoryStacks
+from .factory_update import FactoryUpdate
+from .factory_update_stacks import FactoryUpdateStacks
+from .factory_validate import FactoryValidate
+from .factory_validate_result import FactoryValidateResult
+from .file import File
+from .file_write import FileWrite
+from .group import Group
+from .group_list import GroupList
+from .group_sets import GroupSets
+from .group_write import GroupWrite
+from .group_write_sets import GroupWriteSets
+from .guid import Guid
+from .health import Health
+from .health_status import HealthStatus
+from .host import Host
+from .info import Info
+from .item import Item
+from .item_bulk_create import ItemBulkCreate
+from .item_bulk_result import ItemBulkResult
+from .item_bulk_result_errors import ItemBulkResultErrors
+from .item_create import ItemCreate
+from .item_list import ItemList
+from .item_update import ItemUpdate
+from .json_schema import JsonSchema
+from .list_query import ListQuery
+from .meta import Meta
+from .notification import Notification
+from .notification_create import NotificationCreate
+from .notification_list import NotificationList
+from .notification_update import NotificationUpdate
+from .queue import Queue
+from .queue_create import QueueCreate
+from .queue_credentials import QueueCredentials
+from .queue_info import QueueInfo
+from .queue_list import QueueList
+from .queue_parameters import QueueParameters
+from .queue_update import QueueUpdate
+from .replace_workers import ReplaceWorkers
+from .run_state import RunState
+from .set_ import Set
+from .set_items import SetItems
+from .set_list import SetList
+from .set_write import SetWrite
+from .set_write_items import SetWriteItems
+from .signal import Signal
+from .stamp import Stamp
+from .status import Status
+from .tag import Tag
+from .tags_validate import TagsValidate
+from .tags_validate_result import TagsValidateResult
+from .utc_offset import UtcOffset
+from .worker import Worker
+from .worker_list import WorkerList
+from .worker_update import WorkerUpdate
+
+__all__ = (
+    "Actor",
+    "AggregateRequest",
+    "AggregateResult",
+    "AggregateResultDataItem",
+    "Blueprint",
+    "BlueprintCreate",
+    "BlueprintList",
+    "BlueprintUpdate",
+    "Bot",
+    "BotCreate",
+    "BotCredentials",
+    "BotInfo",
+    "BotList",
+    "BotUpdate",
+    "BotUpdateWorkersItem",
+    "CreateItemQalxBulk",
+    "Data",
+    "DateTime",
+    "Error",
+    "ErrorItem",
+    "Factory",
+    "FactoryBot",
+    "FactoryBotRef",
+    "FactoryCreate",
+    "FactoryCreateData",
+    "FactoryList",
+    "FactoryStacks",
+    "FactoryUpdate",
+    "FactoryUpdateStacks",
+    "FactoryValidate",
+    "FactoryValidateResult",
+    "File",
+    "FileWrite",
+    "Group",
+    "GroupList",
+    "GroupSets",
+    "GroupWrite",
+    "GroupWriteSets",
+    "Guid",
+    "Health",
+    "HealthStatus",
+    "Host",
+    "Info",
+    "Item",
+    "ItemBulkCreate",
+    "ItemBulkResult",
+    "ItemBulkResultErrors",
+    "ItemCreate",
+    "ItemList",
+    "ItemUpdate",
+    "JsonSchema",
+    "ListQuery",
+    "Meta",
+    "Notification",
+    "NotificationCreate",
+    "NotificationList",
+    "NotificationUpdate",
+    "Queue",
+    "QueueCreate",
+    "QueueCredentials",
+    "QueueInfo",
+    "QueueList",
+    "QueueParameters",
+    "QueueUpdate",
+    "ReplaceWorkers",
+    "RunState",
+    "Set",
+    "SetItems",
+    "SetList",
+    "SetWrite",
+    "SetWriteItems",
+    "Signal",
+    "Stamp",
+    "Status",
+    "Tag",
+    "TagsValidate",
+    "TagsValidateResult",
+    "UtcOffset",
+    "Worker",
+    "WorkerList",
+    "WorkerUpdate",
+)

@@ -1,0 +1,212 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.factory_bot import FactoryBot
+    from ..models.factory_stacks import FactoryStacks
+    from ..models.file import File
+    from ..models.guid import Guid
+    from ..models.info import Info
+    from ..models.meta import Meta
+    from ..models.tag import Tag
+
+
+T = TypeVar("T", bound="Factory")
+
+
+@_attrs_define
+class Factory:
+    """
+    Attributes:
+        guid (Guid): A guid in legacy Extended JSON. The server emits 32 lowercase hex digits.
+        info (Info): Maintained by the server; read-only (stripped from PATCH bodies by clients).
+        name (str):
+        plan (File): An entity's file record. `{}` when there is no file. `put_url` (a presigned upload URL,
+            valid for a limited time) is present only on answers to writes that carried a file
+            name; it is issued afresh on every such write.
+        status (str): `deploying` (the default for new factories), `deployed` or `deleting`.
+        stage (None | str | Unset):
+        stacks (FactoryStacks | Unset): Sector name to CloudFormation stack id.
+        bots (list[FactoryBot] | Unset):
+        meta (Meta | Unset): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;
+            queries may address it as `meta.x` or `metadata.data.x`.
+        tags (list[Tag] | Unset):
+    """
+
+    guid: Guid
+    info: Info
+    name: str
+    plan: File
+    status: str
+    stage: None | str | Unset = UNSET
+    stacks: FactoryStacks | Unset = UNSET
+    bots: list[FactoryBot] | Unset = UNSET
+    meta: Meta | Unset = UNSET
+    tags: list[Tag] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        guid = self.guid.to_dict()
+
+        info = self.info.to_dict()
+
+        name = self.name
+
+        plan = self.plan.to_dict()
+
+        status = self.status
+
+        stage: None | str | Unset
+        if isinstance(self.stage, Unset):
+            stage = UNSET
+        else:
+            stage = self.stage
+
+        stacks: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.stacks, Unset):
+            stacks = self.stacks.to_dict()
+
+        bots: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.bots, Unset):
+            bots = []
+            for bots_item_data in self.bots:
+                bots_item = bots_item_data.to_dict()
+                bots.append(bots_item)
+
+        meta: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.meta, Unset):
+            meta = self.meta.to_dict()
+
+        tags: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.tags, Unset):
+            tags = []
+            for componentsschemas_tags_item_data in self.tags:
+                componentsschemas_tags_item = componentsschemas_tags_item_data.to_dict()
+                tags.append(componentsschemas_tags_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "guid": guid,
+                "info": info,
+                "name": name,
+                "plan": plan,
+                "status": status,
+            }
+        )
+        if stage is not UNSET:
+            field_dict["stage"] = stage
+        if stacks is not UNSET:
+            field_dict["stacks"] = stacks
+        if bots is not UNSET:
+            field_dict["bots"] = bots
+        if meta is not UNSET:
+            field_dict["meta"] = meta
+        if tags is not UNSET:
+            field_dict["tags"] = tags
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.factory_bot import FactoryBot  # noqa: PLC0415
+        from ..models.factory_stacks import FactoryStacks  # noqa: PLC0415
+        from ..models.file import File  # noqa: PLC0415
+        from ..models.guid import Guid  # noqa: PLC0415
+        from ..models.info import Info  # noqa: PLC0415
+        from ..models.meta import Meta  # noqa: PLC0415
+        from ..models.tag import Tag  # noqa: PLC0415
+
+        d = dict(src_dict)
+        guid = Guid.from_dict(d.pop("guid"))
+
+        info = Info.from_dict(d.pop("info"))
+
+        name = d.pop("name")
+
+        plan = File.from_dict(d.pop("plan"))
+
+        status = d.pop("status")
+
+        def _parse_stage(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        stage = _parse_stage(d.pop("stage", UNSET))
+
+        _stacks = d.pop("stacks", UNSET)
+        stacks: FactoryStacks | Unset
+        if isinstance(_stacks, Unset):
+            stacks = UNSET
+        else:
+            stacks = FactoryStacks.from_dict(_stacks)
+
+        _bots = d.pop("bots", UNSET)
+        bots: list[FactoryBot] | Unset = UNSET
+        if _bots is not UNSET:
+            bots = []
+            for bots_item_data in _bots:
+                bots_item = FactoryBot.from_dict(bots_item_data)
+
+                bots.append(bots_item)
+
+        _meta = d.pop("meta", UNSET)
+        meta: Meta | Unset
+        if isinstance(_meta, Unset):
+            meta = UNSET
+        else:
+            meta = Meta.from_dict(_meta)
+
+        _tags = d.pop("tags", UNSET)
+        tags: list[Tag] | Unset = UNSET
+        if _tags is not UNSET:
+            tags = []
+            for componentsschemas_tags_item_data in _tags:
+                componentsschemas_tags_item = Tag.from_dict(
+                    componentsschemas_tags_item_data
+                )
+
+                tags.append(componentsschemas_tags_item)
+
+        factory = cls(
+            guid=guid,
+            info=info,
+            name=name,
+            plan=plan,
+            status=status,
+            stage=stage,
+            stacks=stacks,
+            bots=bots,
+            meta=meta,
+            tags=tags,
+        )
+
+        factory.additional_properties = d
+        return factory
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.group_sets import GroupSets
+    from ..models.guid import Guid
+    from ..models.info import Info
+    from ..models.meta import Meta
+    from ..models.tag import Tag
+
+
+T = TypeVar("T", bound="Group")
+
+
+@_attrs_define
+class Group:
+    """
+    Attributes:
+        guid (Guid): A guid in legacy Extended JSON. The server emits 32 lowercase hex digits.
+        info (Info): Maintained by the server; read-only (stripped from PATCH bodies by clients).
+        sets (GroupSets): Key to set guid, returned in the same form as guids.
+        meta (Meta): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;
+            queries may address it as `meta.x` or `metadata.data.x`.
+        tags (list[Tag] | Unset):
+    """
+
+    guid: Guid
+    info: Info
+    sets: GroupSets
+    meta: Meta
+    tags: list[Tag] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        guid = self.guid.to_dict()
+
+        info = self.info.to_dict()
+
+        sets = self.sets.to_dict()
+
+        meta = self.meta.to_dict()
+
+        tags: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.tags, Unset):
+            tags = []
+            for componentsschemas_tags_item_data in self.tags:
+                componentsschemas_tags_item = componentsschemas_tags_item_data.to_dict()
+                tags.append(componentsschemas_tags_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "guid": guid,
+                "info": info,
+                "sets": sets,
+                "meta": meta,
+            }
+        )
+        if tags is not UNSET:
+            field_dict["tags"] = tags
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.group_sets import GroupSets  # noqa: PLC0415
+        from ..models.guid import Guid  # noqa: PLC0415
+        from ..models.info import Info  # noqa: PLC0415
+        from ..models.meta import Meta  # noqa: PLC0415
+        from ..models.tag import Tag  # noqa: PLC0415
+
+        d = dict(src_dict)
+        guid = Guid.from_dict(d.pop("guid"))
+
+        info = Info.from_dict(d.pop("info"))
+
+        sets = GroupSets.from_dict(d.pop("sets"))
+
+        meta = Meta.from_dict(d.pop("meta"))
+
+        _tags = d.pop("tags", UNSET)
+        tags: list[Tag] | Unset = UNSET
+        if _tags is not UNSET:
+            tags = []
+            for componentsschemas_tags_item_data in _tags:
+                componentsschemas_tags_item = Tag.from_dict(
+                    componentsschemas_tags_item_data
+                )
+
+                tags.append(componentsschemas_tags_item)
+
+        group = cls(
+            guid=guid,
+            info=info,
+            sets=sets,
+            meta=meta,
+            tags=tags,
+        )
+
+        group.additional_properties = d
+        return group
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

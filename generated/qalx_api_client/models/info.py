@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.stamp import Stamp
+
+
+T = TypeVar("T", bound="Info")
+
+
+@_attrs_define
+class Info:
+    """Maintained by the server; read-only (stripped from PATCH bodies by clients).
+
+    Attributes:
+        created (Stamp):
+        modified (Stamp):
+        archived (bool | Unset): True once `PATCH {type}/{guid}/archive` has run. Archived entities are left out of
+            lists unless the `query` names `info.archived`.
+    """
+
+    created: Stamp
+    modified: Stamp
+    archived: bool | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        created = self.created.to_dict()
+
+        modified = self.modified.to_dict()
+
+        archived = self.archived
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "created": created,
+                "modified": modified,
+            }
+        )
+        if archived is not UNSET:
+            field_dict["archived"] = archived
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.stamp import Stamp  # noqa: PLC0415
+
+        d = dict(src_dict)
+        created = Stamp.from_dict(d.pop("created"))
+
+        modified = Stamp.from_dict(d.pop("modified"))
+
+        archived = d.pop("archived", UNSET)
+
+        info = cls(
+            created=created,
+            modified=modified,
+            archived=archived,
+        )
+
+        info.additional_properties = d
+        return info
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

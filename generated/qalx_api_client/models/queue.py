@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.guid import Guid
+    from ..models.meta import Meta
+    from ..models.queue_info import QueueInfo
+    from ..models.queue_parameters import QueueParameters
+    from ..models.tag import Tag
+
+
+T = TypeVar("T", bound="Queue")
+
+
+@_attrs_define
+class Queue:
+    """
+    Attributes:
+        guid (Guid): A guid in legacy Extended JSON. The server emits 32 lowercase hex digits.
+        info (QueueInfo): `Info` plus where and how to reach the queue over SQS. Present on every queue answer,
+            lists included, for user and bot tokens alike; `GET queue/{guid}` issues fresh credentials.
+        name (str):
+        meta (Meta): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;
+            queries may address it as `meta.x` or `metadata.data.x`.
+        parameters (QueueParameters | Unset):
+        tags (list[Tag] | Unset):
+    """
+
+    guid: Guid
+    info: QueueInfo
+    name: str
+    meta: Meta
+    parameters: QueueParameters | Unset = UNSET
+    tags: list[Tag] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        guid = self.guid.to_dict()
+
+        info = self.info.to_dict()
+
+        name = self.name
+
+        meta = self.meta.to_dict()
+
+        parameters: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.parameters, Unset):
+            parameters = self.parameters.to_dict()
+
+        tags: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.tags, Unset):
+            tags = []
+            for componentsschemas_tags_item_data in self.tags:
+                componentsschemas_tags_item = componentsschemas_tags_item_data.to_dict()
+                tags.append(componentsschemas_tags_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "guid": guid,
+                "info": info,
+                "name": name,
+                "meta": meta,
+            }
+        )
+        if parameters is not UNSET:
+            field_dict["parameters"] = parameters
+        if tags is not UNSET:
+            field_dict["tags"] = tags
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.guid import Guid  # noqa: PLC0415
+        from ..models.meta import Meta  # noqa: PLC0415
+        from ..models.queue_info import QueueInfo  # noqa: PLC0415
+        from ..models.queue_parameters import QueueParameters  # noqa: PLC0415
+        from ..models.tag import Tag  # noqa: PLC0415
+
+        d = dict(src_dict)
+        guid = Guid.from_dict(d.pop("guid"))
+
+        info = QueueInfo.from_dict(d.pop("info"))
+
+        name = d.pop("name")
+
+        meta = Meta.from_dict(d.pop("meta"))
+
+        _parameters = d.pop("parameters", UNSET)
+        parameters: QueueParameters | Unset
+        if isinstance(_parameters, Unset):
+            parameters = UNSET
+        else:
+            parameters = QueueParameters.from_dict(_parameters)
+
+        _tags = d.pop("tags", UNSET)
+        tags: list[Tag] | Unset = UNSET
+        if _tags is not UNSET:
+            tags = []
+            for componentsschemas_tags_item_data in _tags:
+                componentsschemas_tags_item = Tag.from_dict(
+                    componentsschemas_tags_item_data
+                )
+
+                tags.append(componentsschemas_tags_item)
+
+        queue = cls(
+            guid=guid,
+            info=info,
+            name=name,
+            meta=meta,
+            parameters=parameters,
+            tags=tags,
+        )
+
+        queue.additional_properties = d
+        return queue
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
