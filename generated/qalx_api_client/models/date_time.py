@@ -21,7 +21,7 @@ class DateTime:
         Attributes:
             date (int): Milliseconds since 1970-01-01T00:00:00Z.
             zone (None | str): A zone name (e.g. `UTC`), or null for a naive datetime.
-            offset (None | UtcOffset):
+            offset (None | UtcOffset): A fixed offset from UTC (bson-extra's `$offset`), or null.
     """
 
     date: int
@@ -74,9 +74,9 @@ class DateTime:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                offset_type_1 = UtcOffset.from_dict(data)
+                componentsschemas_utc_offset_type_0 = UtcOffset.from_dict(data)
 
-                return offset_type_1
+                return componentsschemas_utc_offset_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             return cast(None | UtcOffset, data)

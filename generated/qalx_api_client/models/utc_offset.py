@@ -11,7 +11,8 @@ T = TypeVar("T", bound="UtcOffset")
 
 @_attrs_define
 class UtcOffset:
-    """
+    """A fixed offset from UTC (bson-extra's `$offset`), or null.
+
     Attributes:
         total_seconds (float):
     """

@@ -1,0 +1,162 @@
+"""Each wire document of the contract is described by the spec and survives the models."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from qalx_api_client import models
+from qalx_api_client.types import Unset
+
+from . import wire_documents as wire
+from .spec import schema_validator
+
+ALL = wire.RESPONSES + wire.REQUESTS + wire.ENVELOPES
+
+
+def _id(case: tuple[str, dict[str, Any]]) -> str:
+    return case[0]
+
+
+@pytest.mark.parametrize("case", ALL, ids=[_id(c) for c in ALL])
+def test_spec_schema_accepts_wire_document(case: tuple[str, dict[str, Any]]) -> None:
+    name, document = case
+    errors = [e.message for e in schema_validator(name).iter_errors(document)]
+    assert errors == []
+
+
+@pytest.mark.parametrize("case", ALL, ids=[_id(c) for c in ALL])
+def test_generated_model_round_trips_wire_document(case: tuple[str, dict[str, Any]]) -> None:
+    name, document = case
+    original = copy.deepcopy(document)
+    model = getattr(models, name).from_dict(document)
+    assert model.to_dict() == original
+    assert document == original, "from_dict must not mutate its input"
+
+
+def test_item_fields_are_typed_not_left_as_extras() -> None:
+    item = models.Item.from_dict(wire.ITEM_WITH_FILE)
+    assert isinstance(item.guid, models.Guid)
+    assert item.guid.uuid == wire.ITEM_GUIDS[1]["$uuid"]
+    assert isinstance(item.info.created.on, models.DateTime)
+    assert item.info.created.on.date == 1764060000000
+    assert item.info.created.on.zone == "UTC"
+    assert isinstance(item.file, models.File)
+    assert item.file.put_url == wire.ITEM_WITH_FILE["file"]["put_url"]
+    assert item.additional_properties == {}
+    # Extended JSON inside free-form data is carried verbatim.
+    assert item.data["local"]["$offset"] == {"total_seconds": 3600.0}
+
+
+def test_empty_file_on_item_stays_an_empty_object() -> None:
+    item = models.Item.from_dict(wire.ITEM)
+    assert isinstance(item.file, models.File)
+    assert isinstance(item.file.name, Unset)
+    assert item.to_dict()["file"] == {}
+
+
+def test_set_and_group_refs_are_guids() -> None:
+    set_ = models.Set.from_dict(wire.SET)
+    refs = set_.items.additional_properties
+    assert {k: v.uuid for k, v in refs.items()} == {
+        "item1": wire.ITEM_GUIDS[0]["$uuid"],
+        "item2": wire.ITEM_GUIDS[1]["$uuid"],
+    }
+    group = models.Group.from_dict(wire.GROUP)
+    assert group.sets.additional_properties["batch_1"].uuid == wire.SET_GUID["$uuid"]
+
+
+def test_set_write_accepts_both_ref_forms() -> None:
+    body = dict(wire.REQUESTS)["SetWrite"]
+    refs = models.SetWrite.from_dict(body).items
+    assert not isinstance(refs, Unset)
+    assert refs.additional_properties["item1"] == "11111111-2222-3333-4444-555555555555"
+    assert isinstance(refs.additional_properties["item2"], models.Guid)
+
+
+def test_queue_carries_sqs_url_and_aware_credentials() -> None:
+    queue = models.Queue.from_dict(wire.QUEUE)
+    assert queue.info.queue_url.endswith(".fifo")
+    expiration = queue.info.credentials.expiration
+    assert (expiration.date, expiration.zone) == (1764067200000, "UTC")
+    assert queue.info.credentials.access_key_id == "ASIAQALXEXAMPLE"
+
+
+def test_bot_carries_token_and_full_workers() -> None:
+    bot = models.Bot.from_dict(wire.BOT)
+    assert not isinstance(bot.info.credentials, Unset)
+    assert bot.info.credentials.token == "b0t-t0ken-0123456789abcdef"
+    assert [w.state for w in bot.workers] == [models.RunState.IDLE, models.RunState.TERMINATED]
+    signal = bot.workers[1].signal
+    assert (signal.terminate, signal.cold, signal.requeue_job) == (True, True, False)
+
+
+def test_factory_always_has_plan_and_bot_refs() -> None:
+    factory = models.Factory.from_dict(wire.FACTORY)
+    assert isinstance(factory.plan, models.File)
+    assert factory.plan.name == "plan.yaml"
+    assert not isinstance(factory.bots, Unset)
+    assert factory.bots[0].bot == models.Guid(uuid=wire.BOT_GUID["$uuid"])
+
+
+def test_bulk_result_parses_as_bulk_not_item() -> None:
+    body = dict(wire.ENVELOPES)["ItemBulkResult"]
+    result = models.ItemBulkResult.from_dict(body)
+    assert [i.guid.uuid for i in result.items] == [g["$uuid"] for g in wire.ITEM_GUIDS]
+    assert result.errors.additional_properties["1"].code == "invalid"
+
+
+def _without(document: dict[str, Any], dotted: str) -> dict[str, Any]:
+    doc = copy.deepcopy(document)
+    *parents, last = dotted.split(".")
+    node: Any = doc
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    del node[last]
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("schema", "document", "missing"),
+    [
+        ("Item", wire.ITEM, "file"),  # pyqalx's save crashes without it
+        ("Item", wire.ITEM, "info.created.on.$zone"),  # pyqalx KeyErrors without it
+        ("Item", wire.ITEM, "info.created.on.$offset"),
+        ("Queue", wire.QUEUE, "info.credentials"),
+        ("Queue", wire.QUEUE, "info.queue_url"),
+        ("Queue", wire.QUEUE, "info.credentials.EXPIRATION"),
+        ("Worker", wire.WORKER, "signal"),
+        ("Worker", wire.WORKER, "state"),
+        ("Bot", wire.BOT, "workers.0.signal"),
+        ("Factory", wire.FACTORY, "plan"),
+        ("Set", wire.SET, "guid"),
+        ("ItemBulkResult", dict(wire.ENVELOPES)["ItemBulkResult"], "errors"),
+        ("ItemList", wire.ENVELOPES[0][1], "data"),
+        ("ItemList", wire.ENVELOPES[0][1], "query.count"),
+        ("ItemList", wire.ENVELOPES[0][1], "query.next"),
+    ],
+)
+def test_spec_requires_what_pyqalx_reads(
+    schema: str, document: dict[str, Any], missing: str
+) -> None:
+    assert not schema_validator(schema).is_valid(_without(document, missing))
+
+
+@pytest.mark.parametrize(
+    ("schema", "document"),
+    [
+        ("Guid", {"$uuid": "not-a-guid"}),
+        ("Guid", {"$uuid": "11111111222233334444555555555555", "extra": 1}),
+        ("DateTime", {"$date": "yesterday", "$zone": "UTC", "$offset": None}),
+        ("Tag", {"name": "project_name"}),
+        ("WorkerUpdate", {"state": "sleeping"}),
+        ("ReplaceWorkers", {"workers": -1}),
+        ("SetWrite", {"items": {"a": 5}}),
+        ("ItemBulkCreate", {"items": []}),
+        ("ItemList", {"data": {"not": "a list"}, "query": {"count": 0, "next": None}}),
+    ],
+)
+def test_spec_rejects_malformed_documents(schema: str, document: dict[str, Any]) -> None:
+    assert not schema_validator(schema).is_valid(document)
