@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -12,6 +12,15 @@ from qalx_api_client.types import Unset
 
 from . import wire_documents as wire
 from .spec import schema_validator
+
+T = TypeVar("T")
+
+
+def present(value: T | Unset) -> T:
+    """Narrow an optional model field, failing the test when it is missing."""
+    assert not isinstance(value, Unset)
+    return value
+
 
 ALL = wire.RESPONSES + wire.REQUESTS + wire.ENVELOPES
 
@@ -40,14 +49,14 @@ def test_item_fields_are_typed_not_left_as_extras() -> None:
     item = models.Item.from_dict(wire.ITEM_WITH_FILE)
     assert isinstance(item.guid, models.Guid)
     assert item.guid.uuid == wire.ITEM_GUIDS[1]["$uuid"]
-    assert isinstance(item.info.created.on, models.DateTime)
-    assert item.info.created.on.date == 1764060000000
-    assert item.info.created.on.zone == "UTC"
+    created = present(present(present(item.info).created).on)
+    assert isinstance(created, models.DateTime)
+    assert (created.date, created.zone) == (1764060000000, "UTC")
     assert isinstance(item.file, models.File)
     assert item.file.put_url == wire.ITEM_WITH_FILE["file"]["put_url"]
     assert item.additional_properties == {}
     # Extended JSON inside free-form data is carried verbatim.
-    assert item.data["local"]["$offset"] == {"total_seconds": 3600.0}
+    assert present(item.data)["local"]["$offset"] == {"total_seconds": 3600.0}
 
 
 def test_empty_file_on_item_stays_an_empty_object() -> None:
@@ -59,13 +68,13 @@ def test_empty_file_on_item_stays_an_empty_object() -> None:
 
 def test_set_and_group_refs_are_guids() -> None:
     set_ = models.Set.from_dict(wire.SET)
-    refs = set_.items.additional_properties
+    refs = present(set_.items).additional_properties
     assert {k: v.uuid for k, v in refs.items()} == {
         "item1": wire.ITEM_GUIDS[0]["$uuid"],
         "item2": wire.ITEM_GUIDS[1]["$uuid"],
     }
     group = models.Group.from_dict(wire.GROUP)
-    assert group.sets.additional_properties["batch_1"].uuid == wire.SET_GUID["$uuid"]
+    assert present(group.sets).additional_properties["batch_1"].uuid == wire.SET_GUID["$uuid"]
 
 
 def test_set_write_accepts_both_ref_forms() -> None:
@@ -78,18 +87,19 @@ def test_set_write_accepts_both_ref_forms() -> None:
 
 def test_queue_carries_sqs_url_and_aware_credentials() -> None:
     queue = models.Queue.from_dict(wire.QUEUE)
-    assert queue.info.queue_url.endswith(".fifo")
-    expiration = queue.info.credentials.expiration
-    assert (expiration.date, expiration.zone) == (1764067200000, "UTC")
-    assert queue.info.credentials.access_key_id == "ASIAQALXEXAMPLE"
+    info = present(queue.info)
+    assert present(info.queue_url).endswith(".fifo")
+    credentials = present(info.credentials)
+    assert (credentials.expiration.date, credentials.expiration.zone) == (1764067200000, "UTC")
+    assert credentials.access_key_id == "ASIAQALXEXAMPLE"
 
 
 def test_bot_carries_token_and_full_workers() -> None:
     bot = models.Bot.from_dict(wire.BOT)
-    assert not isinstance(bot.info.credentials, Unset)
-    assert bot.info.credentials.token == "b0t-t0ken-0123456789abcdef"
-    assert [w.state for w in bot.workers] == [models.RunState.IDLE, models.RunState.TERMINATED]
-    signal = bot.workers[1].signal
+    assert present(present(bot.info).credentials).token == "b0t-t0ken-0123456789abcdef"
+    workers = present(bot.workers)
+    assert [w.state for w in workers] == [models.RunState.IDLE, models.RunState.TERMINATED]
+    signal = workers[1].signal
     assert (signal.terminate, signal.cold, signal.requeue_job) == (True, True, False)
 
 
@@ -124,8 +134,6 @@ def _without(document: dict[str, Any], dotted: str) -> dict[str, Any]:
         ("Item", wire.ITEM, "file"),  # pyqalx's save crashes without it
         ("Item", wire.ITEM, "info.created.on.$zone"),  # pyqalx KeyErrors without it
         ("Item", wire.ITEM, "info.created.on.$offset"),
-        ("Queue", wire.QUEUE, "info.credentials"),
-        ("Queue", wire.QUEUE, "info.queue_url"),
         ("Queue", wire.QUEUE, "info.credentials.EXPIRATION"),
         ("Worker", wire.WORKER, "signal"),
         ("Worker", wire.WORKER, "state"),
@@ -159,4 +167,37 @@ def test_spec_requires_what_pyqalx_reads(
     ],
 )
 def test_spec_rejects_malformed_documents(schema: str, document: dict[str, Any]) -> None:
+    assert not schema_validator(schema).is_valid(document)
+
+
+# `?fields=` answers are projections: `guid` plus what was asked for, plus the keys pyqalx
+# reads without a fallback (item `file`, worker `signal` and `state`, factory `plan`).
+PROJECTIONS: list[tuple[str, dict[str, Any]]] = [
+    ("Item", {"guid": wire.ITEM_GUIDS[0], "file": {}, "data": {"height": 5}}),
+    ("Item", {"guid": wire.ITEM_GUIDS[0], "file": {}, "meta": {"case_name": "c1"}}),
+    ("Worker", {"guid": wire.WORKER["guid"], "signal": {"stop": True}, "state": "stopped"}),
+    ("Factory", {"guid": wire.FACTORY["guid"], "plan": {}, "status": "deployed"}),
+    ("Set", {"guid": wire.SET_GUID, "items": {"item1": wire.ITEM_GUIDS[0]}}),
+    ("Queue", {"guid": wire.QUEUE["guid"], "name": "beams-queue"}),
+    ("Bot", {"guid": wire.BOT_GUID, "info": {"created": {"on": wire.when(1)}}}),
+]
+
+
+@pytest.mark.parametrize("case", PROJECTIONS, ids=[_id(c) for c in PROJECTIONS])
+def test_field_projections_are_valid_answers(case: tuple[str, dict[str, Any]]) -> None:
+    name, document = case
+    assert schema_validator(name).is_valid(document)
+    assert getattr(models, name).from_dict(document).to_dict() == document
+
+
+@pytest.mark.parametrize(
+    ("schema", "document"),
+    [
+        ("Item", {"guid": wire.ITEM_GUIDS[0], "data": {"height": 5}}),  # no file
+        ("Worker", {"guid": wire.WORKER["guid"], "state": "idle"}),  # no signal
+        ("Factory", {"guid": wire.FACTORY["guid"], "status": "deployed"}),  # no plan
+        ("Queue", {"name": "beams-queue"}),  # no guid
+    ],
+)
+def test_projections_must_keep_what_pyqalx_reads(schema: str, document: dict[str, Any]) -> None:
     assert not schema_validator(schema).is_valid(document)

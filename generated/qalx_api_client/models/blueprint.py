@@ -21,39 +21,47 @@ T = TypeVar("T", bound="Blueprint")
 
 @_attrs_define
 class Blueprint:
-    """
+    """Without `fields`, every property below is present. Under a `fields` projection, `guid` is always kept.
+
     Attributes:
         guid (Guid): A guid in legacy Extended JSON. The server emits 32 lowercase hex digits.
-        info (Info): Maintained by the server; read-only (stripped from PATCH bodies by clients).
-        name (str):
-        schema (JsonSchema): A JSON Schema document; it must contain `entity_type`.
-        meta (Meta): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;
-            queries may address it as `meta.x` or `metadata.data.x`.
+        info (Info | Unset): Maintained by the server; read-only (clients strip it from PATCH bodies). Complete on
+            full answers; a `fields` projection may return part of it.
+        name (str | Unset):
+        schema (JsonSchema | Unset): A JSON Schema document; it must contain `entity_type`.
         entity_type (str | Unset): `item` or `set`, copied from the schema.
+        meta (Meta | Unset): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;
+            queries may address it as `meta.x` or `metadata.data.x`.
         tags (list[Tag] | Unset):
     """
 
     guid: Guid
-    info: Info
-    name: str
-    schema: JsonSchema
-    meta: Meta
+    info: Info | Unset = UNSET
+    name: str | Unset = UNSET
+    schema: JsonSchema | Unset = UNSET
     entity_type: str | Unset = UNSET
+    meta: Meta | Unset = UNSET
     tags: list[Tag] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         guid = self.guid.to_dict()
 
-        info = self.info.to_dict()
+        info: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.info, Unset):
+            info = self.info.to_dict()
 
         name = self.name
 
-        schema = self.schema.to_dict()
-
-        meta = self.meta.to_dict()
+        schema: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.schema, Unset):
+            schema = self.schema.to_dict()
 
         entity_type = self.entity_type
+
+        meta: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.meta, Unset):
+            meta = self.meta.to_dict()
 
         tags: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.tags, Unset):
@@ -67,14 +75,18 @@ class Blueprint:
         field_dict.update(
             {
                 "guid": guid,
-                "info": info,
-                "name": name,
-                "schema": schema,
-                "meta": meta,
             }
         )
+        if info is not UNSET:
+            field_dict["info"] = info
+        if name is not UNSET:
+            field_dict["name"] = name
+        if schema is not UNSET:
+            field_dict["schema"] = schema
         if entity_type is not UNSET:
             field_dict["entity_type"] = entity_type
+        if meta is not UNSET:
+            field_dict["meta"] = meta
         if tags is not UNSET:
             field_dict["tags"] = tags
 
@@ -91,15 +103,30 @@ class Blueprint:
         d = dict(src_dict)
         guid = Guid.from_dict(d.pop("guid"))
 
-        info = Info.from_dict(d.pop("info"))
+        _info = d.pop("info", UNSET)
+        info: Info | Unset
+        if isinstance(_info, Unset):
+            info = UNSET
+        else:
+            info = Info.from_dict(_info)
 
-        name = d.pop("name")
+        name = d.pop("name", UNSET)
 
-        schema = JsonSchema.from_dict(d.pop("schema"))
-
-        meta = Meta.from_dict(d.pop("meta"))
+        _schema = d.pop("schema", UNSET)
+        schema: JsonSchema | Unset
+        if isinstance(_schema, Unset):
+            schema = UNSET
+        else:
+            schema = JsonSchema.from_dict(_schema)
 
         entity_type = d.pop("entity_type", UNSET)
+
+        _meta = d.pop("meta", UNSET)
+        meta: Meta | Unset
+        if isinstance(_meta, Unset):
+            meta = UNSET
+        else:
+            meta = Meta.from_dict(_meta)
 
         _tags = d.pop("tags", UNSET)
         tags: list[Tag] | Unset = UNSET
@@ -117,8 +144,8 @@ class Blueprint:
             info=info,
             name=name,
             schema=schema,
-            meta=meta,
             entity_type=entity_type,
+            meta=meta,
             tags=tags,
         )
 

@@ -25,16 +25,17 @@ T = TypeVar("T", bound="Bot")
 
 @_attrs_define
 class Bot:
-    """
+    """Without `fields`, every property below is present. Under a `fields` projection, `guid` is always kept.
+
     Attributes:
         guid (Guid): A guid in legacy Extended JSON. The server emits 32 lowercase hex digits.
-        info (BotInfo): `Info` plus the bot's own token, returned by `POST bot` (and on later reads by the same
+        info (BotInfo | Unset): `Info` plus the bot's own token, returned by `POST bot` (and on later reads by the same
             company) so the bot session can authenticate as the bot.
-        name (str):
-        workers (list[Worker]):
-        state (RunState): A bot's or worker's run state. New bots and workers are `idle`.
+        name (str | Unset):
         config (Data | Unset): Free-form structured data (Extended JSON values allowed at any depth).
         host (Host | Unset): Where a bot runs.
+        workers (list[Worker] | Unset):
+        state (RunState | Unset): A bot's or worker's run state. New bots and workers are `idle`.
         status (Status | Unset): A bot's or worker's last status report.
         meta (Meta | Unset): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;
             queries may address it as `meta.x` or `metadata.data.x`.
@@ -42,12 +43,12 @@ class Bot:
     """
 
     guid: Guid
-    info: BotInfo
-    name: str
-    workers: list[Worker]
-    state: RunState
+    info: BotInfo | Unset = UNSET
+    name: str | Unset = UNSET
     config: Data | Unset = UNSET
     host: Host | Unset = UNSET
+    workers: list[Worker] | Unset = UNSET
+    state: RunState | Unset = UNSET
     status: Status | Unset = UNSET
     meta: Meta | Unset = UNSET
     tags: list[Tag] | Unset = UNSET
@@ -56,16 +57,11 @@ class Bot:
     def to_dict(self) -> dict[str, Any]:
         guid = self.guid.to_dict()
 
-        info = self.info.to_dict()
+        info: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.info, Unset):
+            info = self.info.to_dict()
 
         name = self.name
-
-        workers = []
-        for workers_item_data in self.workers:
-            workers_item = workers_item_data.to_dict()
-            workers.append(workers_item)
-
-        state = self.state.value
 
         config: dict[str, Any] | Unset = UNSET
         if not isinstance(self.config, Unset):
@@ -74,6 +70,17 @@ class Bot:
         host: dict[str, Any] | Unset = UNSET
         if not isinstance(self.host, Unset):
             host = self.host.to_dict()
+
+        workers: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.workers, Unset):
+            workers = []
+            for workers_item_data in self.workers:
+                workers_item = workers_item_data.to_dict()
+                workers.append(workers_item)
+
+        state: str | Unset = UNSET
+        if not isinstance(self.state, Unset):
+            state = self.state.value
 
         status: dict[str, Any] | Unset = UNSET
         if not isinstance(self.status, Unset):
@@ -95,16 +102,20 @@ class Bot:
         field_dict.update(
             {
                 "guid": guid,
-                "info": info,
-                "name": name,
-                "workers": workers,
-                "state": state,
             }
         )
+        if info is not UNSET:
+            field_dict["info"] = info
+        if name is not UNSET:
+            field_dict["name"] = name
         if config is not UNSET:
             field_dict["config"] = config
         if host is not UNSET:
             field_dict["host"] = host
+        if workers is not UNSET:
+            field_dict["workers"] = workers
+        if state is not UNSET:
+            field_dict["state"] = state
         if status is not UNSET:
             field_dict["status"] = status
         if meta is not UNSET:
@@ -128,18 +139,14 @@ class Bot:
         d = dict(src_dict)
         guid = Guid.from_dict(d.pop("guid"))
 
-        info = BotInfo.from_dict(d.pop("info"))
+        _info = d.pop("info", UNSET)
+        info: BotInfo | Unset
+        if isinstance(_info, Unset):
+            info = UNSET
+        else:
+            info = BotInfo.from_dict(_info)
 
-        name = d.pop("name")
-
-        workers = []
-        _workers = d.pop("workers")
-        for workers_item_data in _workers:
-            workers_item = Worker.from_dict(workers_item_data)
-
-            workers.append(workers_item)
-
-        state = RunState(d.pop("state"))
+        name = d.pop("name", UNSET)
 
         _config = d.pop("config", UNSET)
         config: Data | Unset
@@ -154,6 +161,22 @@ class Bot:
             host = UNSET
         else:
             host = Host.from_dict(_host)
+
+        _workers = d.pop("workers", UNSET)
+        workers: list[Worker] | Unset = UNSET
+        if _workers is not UNSET:
+            workers = []
+            for workers_item_data in _workers:
+                workers_item = Worker.from_dict(workers_item_data)
+
+                workers.append(workers_item)
+
+        _state = d.pop("state", UNSET)
+        state: RunState | Unset
+        if isinstance(_state, Unset):
+            state = UNSET
+        else:
+            state = RunState(_state)
 
         _status = d.pop("status", UNSET)
         status: Status | Unset
@@ -184,10 +207,10 @@ class Bot:
             guid=guid,
             info=info,
             name=name,
-            workers=workers,
-            state=state,
             config=config,
             host=host,
+            workers=workers,
+            state=state,
             status=status,
             meta=meta,
             tags=tags,

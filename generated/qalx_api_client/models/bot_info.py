@@ -22,23 +22,27 @@ class BotInfo:
     company) so the bot session can authenticate as the bot.
 
         Attributes:
-            created (Stamp):
-            modified (Stamp):
+            created (Stamp | Unset):
+            modified (Stamp | Unset):
             archived (bool | Unset): True once `PATCH {type}/{guid}/archive` has run. Archived entities are left out of
                 lists unless the `query` names `info.archived`.
             credentials (BotCredentials | Unset):
     """
 
-    created: Stamp
-    modified: Stamp
+    created: Stamp | Unset = UNSET
+    modified: Stamp | Unset = UNSET
     archived: bool | Unset = UNSET
     credentials: BotCredentials | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        created = self.created.to_dict()
+        created: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.created, Unset):
+            created = self.created.to_dict()
 
-        modified = self.modified.to_dict()
+        modified: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.modified, Unset):
+            modified = self.modified.to_dict()
 
         archived = self.archived
 
@@ -48,12 +52,11 @@ class BotInfo:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "created": created,
-                "modified": modified,
-            }
-        )
+        field_dict.update({})
+        if created is not UNSET:
+            field_dict["created"] = created
+        if modified is not UNSET:
+            field_dict["modified"] = modified
         if archived is not UNSET:
             field_dict["archived"] = archived
         if credentials is not UNSET:
@@ -67,9 +70,19 @@ class BotInfo:
         from ..models.stamp import Stamp  # noqa: PLC0415
 
         d = dict(src_dict)
-        created = Stamp.from_dict(d.pop("created"))
+        _created = d.pop("created", UNSET)
+        created: Stamp | Unset
+        if isinstance(_created, Unset):
+            created = UNSET
+        else:
+            created = Stamp.from_dict(_created)
 
-        modified = Stamp.from_dict(d.pop("modified"))
+        _modified = d.pop("modified", UNSET)
+        modified: Stamp | Unset
+        if isinstance(_modified, Unset):
+            modified = UNSET
+        else:
+            modified = Stamp.from_dict(_modified)
 
         archived = d.pop("archived", UNSET)
 

@@ -23,29 +23,32 @@ T = TypeVar("T", bound="Factory")
 
 @_attrs_define
 class Factory:
-    """
-    Attributes:
-        guid (Guid): A guid in legacy Extended JSON. The server emits 32 lowercase hex digits.
-        info (Info): Maintained by the server; read-only (stripped from PATCH bodies by clients).
-        name (str):
-        plan (File): An entity's file record. `{}` when there is no file. `put_url` (a presigned upload URL,
-            valid for a limited time) is present only on answers to writes that carried a file
-            name; it is issued afresh on every such write.
-        status (str): `deploying` (the default for new factories), `deployed` or `deleting`.
-        stage (None | str | Unset):
-        stacks (FactoryStacks | Unset): Sector name to CloudFormation stack id.
-        bots (list[FactoryBot] | Unset):
-        meta (Meta | Unset): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;
-            queries may address it as `meta.x` or `metadata.data.x`.
-        tags (list[Tag] | Unset):
+    """Without `fields`, every property below is present. Under a `fields` projection, `guid` and `plan` are always kept
+    (pyqalx's save needs `plan`).
+
+        Attributes:
+            guid (Guid): A guid in legacy Extended JSON. The server emits 32 lowercase hex digits.
+            plan (File): An entity's file record. `{}` when there is no file. `put_url` (a presigned upload URL,
+                valid for a limited time) is present only on answers to writes that carried a file
+                name; it is issued afresh on every such write.
+            info (Info | Unset): Maintained by the server; read-only (clients strip it from PATCH bodies). Complete on
+                full answers; a `fields` projection may return part of it.
+            name (str | Unset):
+            stage (None | str | Unset):
+            status (str | Unset): `deploying` (the default for new factories), `deployed` or `deleting`.
+            stacks (FactoryStacks | Unset): Sector name to CloudFormation stack id.
+            bots (list[FactoryBot] | Unset):
+            meta (Meta | Unset): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;
+                queries may address it as `meta.x` or `metadata.data.x`.
+            tags (list[Tag] | Unset):
     """
 
     guid: Guid
-    info: Info
-    name: str
     plan: File
-    status: str
+    info: Info | Unset = UNSET
+    name: str | Unset = UNSET
     stage: None | str | Unset = UNSET
+    status: str | Unset = UNSET
     stacks: FactoryStacks | Unset = UNSET
     bots: list[FactoryBot] | Unset = UNSET
     meta: Meta | Unset = UNSET
@@ -55,19 +58,21 @@ class Factory:
     def to_dict(self) -> dict[str, Any]:
         guid = self.guid.to_dict()
 
-        info = self.info.to_dict()
-
-        name = self.name
-
         plan = self.plan.to_dict()
 
-        status = self.status
+        info: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.info, Unset):
+            info = self.info.to_dict()
+
+        name = self.name
 
         stage: None | str | Unset
         if isinstance(self.stage, Unset):
             stage = UNSET
         else:
             stage = self.stage
+
+        status = self.status
 
         stacks: dict[str, Any] | Unset = UNSET
         if not isinstance(self.stacks, Unset):
@@ -96,14 +101,17 @@ class Factory:
         field_dict.update(
             {
                 "guid": guid,
-                "info": info,
-                "name": name,
                 "plan": plan,
-                "status": status,
             }
         )
+        if info is not UNSET:
+            field_dict["info"] = info
+        if name is not UNSET:
+            field_dict["name"] = name
         if stage is not UNSET:
             field_dict["stage"] = stage
+        if status is not UNSET:
+            field_dict["status"] = status
         if stacks is not UNSET:
             field_dict["stacks"] = stacks
         if bots is not UNSET:
@@ -128,13 +136,16 @@ class Factory:
         d = dict(src_dict)
         guid = Guid.from_dict(d.pop("guid"))
 
-        info = Info.from_dict(d.pop("info"))
-
-        name = d.pop("name")
-
         plan = File.from_dict(d.pop("plan"))
 
-        status = d.pop("status")
+        _info = d.pop("info", UNSET)
+        info: Info | Unset
+        if isinstance(_info, Unset):
+            info = UNSET
+        else:
+            info = Info.from_dict(_info)
+
+        name = d.pop("name", UNSET)
 
         def _parse_stage(data: object) -> None | str | Unset:
             if data is None:
@@ -144,6 +155,8 @@ class Factory:
             return cast(None | str | Unset, data)
 
         stage = _parse_stage(d.pop("stage", UNSET))
+
+        status = d.pop("status", UNSET)
 
         _stacks = d.pop("stacks", UNSET)
         stacks: FactoryStacks | Unset
@@ -181,11 +194,11 @@ class Factory:
 
         factory = cls(
             guid=guid,
+            plan=plan,
             info=info,
             name=name,
-            plan=plan,
-            status=status,
             stage=stage,
+            status=status,
             stacks=stacks,
             bots=bots,
             meta=meta,

@@ -21,31 +21,39 @@ T = TypeVar("T", bound="Group")
 
 @_attrs_define
 class Group:
-    """
+    """Without `fields`, every property below is present. Under a `fields` projection, `guid` is always kept.
+
     Attributes:
         guid (Guid): A guid in legacy Extended JSON. The server emits 32 lowercase hex digits.
-        info (Info): Maintained by the server; read-only (stripped from PATCH bodies by clients).
-        sets (GroupSets): Key to set guid, returned in the same form as guids.
-        meta (Meta): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;
+        info (Info | Unset): Maintained by the server; read-only (clients strip it from PATCH bodies). Complete on
+            full answers; a `fields` projection may return part of it.
+        sets (GroupSets | Unset): Key to set guid, returned in the same form as guids.
+        meta (Meta | Unset): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;
             queries may address it as `meta.x` or `metadata.data.x`.
         tags (list[Tag] | Unset):
     """
 
     guid: Guid
-    info: Info
-    sets: GroupSets
-    meta: Meta
+    info: Info | Unset = UNSET
+    sets: GroupSets | Unset = UNSET
+    meta: Meta | Unset = UNSET
     tags: list[Tag] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         guid = self.guid.to_dict()
 
-        info = self.info.to_dict()
+        info: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.info, Unset):
+            info = self.info.to_dict()
 
-        sets = self.sets.to_dict()
+        sets: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.sets, Unset):
+            sets = self.sets.to_dict()
 
-        meta = self.meta.to_dict()
+        meta: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.meta, Unset):
+            meta = self.meta.to_dict()
 
         tags: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.tags, Unset):
@@ -59,11 +67,14 @@ class Group:
         field_dict.update(
             {
                 "guid": guid,
-                "info": info,
-                "sets": sets,
-                "meta": meta,
             }
         )
+        if info is not UNSET:
+            field_dict["info"] = info
+        if sets is not UNSET:
+            field_dict["sets"] = sets
+        if meta is not UNSET:
+            field_dict["meta"] = meta
         if tags is not UNSET:
             field_dict["tags"] = tags
 
@@ -80,11 +91,26 @@ class Group:
         d = dict(src_dict)
         guid = Guid.from_dict(d.pop("guid"))
 
-        info = Info.from_dict(d.pop("info"))
+        _info = d.pop("info", UNSET)
+        info: Info | Unset
+        if isinstance(_info, Unset):
+            info = UNSET
+        else:
+            info = Info.from_dict(_info)
 
-        sets = GroupSets.from_dict(d.pop("sets"))
+        _sets = d.pop("sets", UNSET)
+        sets: GroupSets | Unset
+        if isinstance(_sets, Unset):
+            sets = UNSET
+        else:
+            sets = GroupSets.from_dict(_sets)
 
-        meta = Meta.from_dict(d.pop("meta"))
+        _meta = d.pop("meta", UNSET)
+        meta: Meta | Unset
+        if isinstance(_meta, Unset):
+            meta = UNSET
+        else:
+            meta = Meta.from_dict(_meta)
 
         _tags = d.pop("tags", UNSET)
         tags: list[Tag] | Unset = UNSET

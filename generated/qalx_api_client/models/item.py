@@ -22,37 +22,46 @@ T = TypeVar("T", bound="Item")
 
 @_attrs_define
 class Item:
-    """
-    Attributes:
-        guid (Guid): A guid in legacy Extended JSON. The server emits 32 lowercase hex digits.
-        info (Info): Maintained by the server; read-only (stripped from PATCH bodies by clients).
-        data (Data): Free-form structured data (Extended JSON values allowed at any depth).
-        meta (Meta): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;
-            queries may address it as `meta.x` or `metadata.data.x`.
-        file (File): An entity's file record. `{}` when there is no file. `put_url` (a presigned upload URL,
-            valid for a limited time) is present only on answers to writes that carried a file
-            name; it is issued afresh on every such write.
-        tags (list[Tag] | Unset):
+    """Without `fields`, every property below is present. Under a `fields` projection, `guid` and `file` are always kept
+    (pyqalx's save needs `file`; it is `{}` when there is no file).
+
+        Attributes:
+            guid (Guid): A guid in legacy Extended JSON. The server emits 32 lowercase hex digits.
+            file (File): An entity's file record. `{}` when there is no file. `put_url` (a presigned upload URL,
+                valid for a limited time) is present only on answers to writes that carried a file
+                name; it is issued afresh on every such write.
+            info (Info | Unset): Maintained by the server; read-only (clients strip it from PATCH bodies). Complete on
+                full answers; a `fields` projection may return part of it.
+            data (Data | Unset): Free-form structured data (Extended JSON values allowed at any depth).
+            meta (Meta | Unset): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;
+                queries may address it as `meta.x` or `metadata.data.x`.
+            tags (list[Tag] | Unset):
     """
 
     guid: Guid
-    info: Info
-    data: Data
-    meta: Meta
     file: File
+    info: Info | Unset = UNSET
+    data: Data | Unset = UNSET
+    meta: Meta | Unset = UNSET
     tags: list[Tag] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         guid = self.guid.to_dict()
 
-        info = self.info.to_dict()
-
-        data = self.data.to_dict()
-
-        meta = self.meta.to_dict()
-
         file = self.file.to_dict()
+
+        info: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.info, Unset):
+            info = self.info.to_dict()
+
+        data: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.data, Unset):
+            data = self.data.to_dict()
+
+        meta: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.meta, Unset):
+            meta = self.meta.to_dict()
 
         tags: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.tags, Unset):
@@ -66,12 +75,15 @@ class Item:
         field_dict.update(
             {
                 "guid": guid,
-                "info": info,
-                "data": data,
-                "meta": meta,
                 "file": file,
             }
         )
+        if info is not UNSET:
+            field_dict["info"] = info
+        if data is not UNSET:
+            field_dict["data"] = data
+        if meta is not UNSET:
+            field_dict["meta"] = meta
         if tags is not UNSET:
             field_dict["tags"] = tags
 
@@ -89,13 +101,28 @@ class Item:
         d = dict(src_dict)
         guid = Guid.from_dict(d.pop("guid"))
 
-        info = Info.from_dict(d.pop("info"))
-
-        data = Data.from_dict(d.pop("data"))
-
-        meta = Meta.from_dict(d.pop("meta"))
-
         file = File.from_dict(d.pop("file"))
+
+        _info = d.pop("info", UNSET)
+        info: Info | Unset
+        if isinstance(_info, Unset):
+            info = UNSET
+        else:
+            info = Info.from_dict(_info)
+
+        _data = d.pop("data", UNSET)
+        data: Data | Unset
+        if isinstance(_data, Unset):
+            data = UNSET
+        else:
+            data = Data.from_dict(_data)
+
+        _meta = d.pop("meta", UNSET)
+        meta: Meta | Unset
+        if isinstance(_meta, Unset):
+            meta = UNSET
+        else:
+            meta = Meta.from_dict(_meta)
 
         _tags = d.pop("tags", UNSET)
         tags: list[Tag] | Unset = UNSET
@@ -110,10 +137,10 @@ class Item:
 
         item = cls(
             guid=guid,
+            file=file,
             info=info,
             data=data,
             meta=meta,
-            file=file,
             tags=tags,
         )
 

@@ -20,13 +20,15 @@ T = TypeVar("T", bound="Notification")
 
 @_attrs_define
 class Notification:
-    """
+    """Without `fields`, every property below is present. Under a `fields` projection, `guid` is always kept.
+
     Attributes:
         guid (Guid): A guid in legacy Extended JSON. The server emits 32 lowercase hex digits.
-        info (Info): Maintained by the server; read-only (stripped from PATCH bodies by clients).
-        subject (str):
-        message (str):
-        to (list[str]):
+        info (Info | Unset): Maintained by the server; read-only (clients strip it from PATCH bodies). Complete on
+            full answers; a `fields` projection may return part of it.
+        subject (str | Unset):
+        message (str | Unset):
+        to (list[str] | Unset):
         cc (list[str] | Unset):
         bcc (list[str] | Unset):
         meta (Meta | Unset): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;
@@ -35,10 +37,10 @@ class Notification:
     """
 
     guid: Guid
-    info: Info
-    subject: str
-    message: str
-    to: list[str]
+    info: Info | Unset = UNSET
+    subject: str | Unset = UNSET
+    message: str | Unset = UNSET
+    to: list[str] | Unset = UNSET
     cc: list[str] | Unset = UNSET
     bcc: list[str] | Unset = UNSET
     meta: Meta | Unset = UNSET
@@ -48,13 +50,17 @@ class Notification:
     def to_dict(self) -> dict[str, Any]:
         guid = self.guid.to_dict()
 
-        info = self.info.to_dict()
+        info: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.info, Unset):
+            info = self.info.to_dict()
 
         subject = self.subject
 
         message = self.message
 
-        to = self.to
+        to: list[str] | Unset = UNSET
+        if not isinstance(self.to, Unset):
+            to = self.to
 
         cc: list[str] | Unset = UNSET
         if not isinstance(self.cc, Unset):
@@ -80,12 +86,16 @@ class Notification:
         field_dict.update(
             {
                 "guid": guid,
-                "info": info,
-                "subject": subject,
-                "message": message,
-                "to": to,
             }
         )
+        if info is not UNSET:
+            field_dict["info"] = info
+        if subject is not UNSET:
+            field_dict["subject"] = subject
+        if message is not UNSET:
+            field_dict["message"] = message
+        if to is not UNSET:
+            field_dict["to"] = to
         if cc is not UNSET:
             field_dict["cc"] = cc
         if bcc is not UNSET:
@@ -107,13 +117,18 @@ class Notification:
         d = dict(src_dict)
         guid = Guid.from_dict(d.pop("guid"))
 
-        info = Info.from_dict(d.pop("info"))
+        _info = d.pop("info", UNSET)
+        info: Info | Unset
+        if isinstance(_info, Unset):
+            info = UNSET
+        else:
+            info = Info.from_dict(_info)
 
-        subject = d.pop("subject")
+        subject = d.pop("subject", UNSET)
 
-        message = d.pop("message")
+        message = d.pop("message", UNSET)
 
-        to = cast(list[str], d.pop("to"))
+        to = cast(list[str], d.pop("to", UNSET))
 
         cc = cast(list[str], d.pop("cc", UNSET))
 

@@ -21,38 +21,45 @@ T = TypeVar("T", bound="Queue")
 
 @_attrs_define
 class Queue:
-    """
-    Attributes:
-        guid (Guid): A guid in legacy Extended JSON. The server emits 32 lowercase hex digits.
-        info (QueueInfo): `Info` plus where and how to reach the queue over SQS. Present on every queue answer,
-            lists included, for user and bot tokens alike; `GET queue/{guid}` issues fresh credentials.
-        name (str):
-        meta (Meta): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;
-            queries may address it as `meta.x` or `metadata.data.x`.
-        parameters (QueueParameters | Unset):
-        tags (list[Tag] | Unset):
+    """Without `fields`, every property below is present. `info.queue_url` and `info.credentials` are on every queue
+    answer,
+    lists included. Under a `fields` projection, `guid` is always kept.
+
+        Attributes:
+            guid (Guid): A guid in legacy Extended JSON. The server emits 32 lowercase hex digits.
+            info (QueueInfo | Unset): `Info` plus where and how to reach the queue over SQS. Present on every queue answer,
+                lists included, for user and bot tokens alike; `GET queue/{guid}` issues fresh credentials.
+            name (str | Unset):
+            parameters (QueueParameters | Unset):
+            meta (Meta | Unset): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;
+                queries may address it as `meta.x` or `metadata.data.x`.
+            tags (list[Tag] | Unset):
     """
 
     guid: Guid
-    info: QueueInfo
-    name: str
-    meta: Meta
+    info: QueueInfo | Unset = UNSET
+    name: str | Unset = UNSET
     parameters: QueueParameters | Unset = UNSET
+    meta: Meta | Unset = UNSET
     tags: list[Tag] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         guid = self.guid.to_dict()
 
-        info = self.info.to_dict()
+        info: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.info, Unset):
+            info = self.info.to_dict()
 
         name = self.name
-
-        meta = self.meta.to_dict()
 
         parameters: dict[str, Any] | Unset = UNSET
         if not isinstance(self.parameters, Unset):
             parameters = self.parameters.to_dict()
+
+        meta: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.meta, Unset):
+            meta = self.meta.to_dict()
 
         tags: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.tags, Unset):
@@ -66,13 +73,16 @@ class Queue:
         field_dict.update(
             {
                 "guid": guid,
-                "info": info,
-                "name": name,
-                "meta": meta,
             }
         )
+        if info is not UNSET:
+            field_dict["info"] = info
+        if name is not UNSET:
+            field_dict["name"] = name
         if parameters is not UNSET:
             field_dict["parameters"] = parameters
+        if meta is not UNSET:
+            field_dict["meta"] = meta
         if tags is not UNSET:
             field_dict["tags"] = tags
 
@@ -89,11 +99,14 @@ class Queue:
         d = dict(src_dict)
         guid = Guid.from_dict(d.pop("guid"))
 
-        info = QueueInfo.from_dict(d.pop("info"))
+        _info = d.pop("info", UNSET)
+        info: QueueInfo | Unset
+        if isinstance(_info, Unset):
+            info = UNSET
+        else:
+            info = QueueInfo.from_dict(_info)
 
-        name = d.pop("name")
-
-        meta = Meta.from_dict(d.pop("meta"))
+        name = d.pop("name", UNSET)
 
         _parameters = d.pop("parameters", UNSET)
         parameters: QueueParameters | Unset
@@ -101,6 +114,13 @@ class Queue:
             parameters = UNSET
         else:
             parameters = QueueParameters.from_dict(_parameters)
+
+        _meta = d.pop("meta", UNSET)
+        meta: Meta | Unset
+        if isinstance(_meta, Unset):
+            meta = UNSET
+        else:
+            meta = Meta.from_dict(_meta)
 
         _tags = d.pop("tags", UNSET)
         tags: list[Tag] | Unset = UNSET
@@ -117,8 +137,8 @@ class Queue:
             guid=guid,
             info=info,
             name=name,
-            meta=meta,
             parameters=parameters,
+            meta=meta,
             tags=tags,
         )
 

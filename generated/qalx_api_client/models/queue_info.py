@@ -22,44 +22,51 @@ class QueueInfo:
     lists included, for user and bot tokens alike; `GET queue/{guid}` issues fresh credentials.
 
         Attributes:
-            created (Stamp):
-            modified (Stamp):
-            queue_url (str): The SQS queue URL.
-            credentials (QueueCredentials): Temporary credentials for the queue's SQS calls.
+            created (Stamp | Unset):
+            modified (Stamp | Unset):
             archived (bool | Unset): True once `PATCH {type}/{guid}/archive` has run. Archived entities are left out of
                 lists unless the `query` names `info.archived`.
+            queue_url (str | Unset): The SQS queue URL.
+            credentials (QueueCredentials | Unset): Temporary credentials for the queue's SQS calls.
     """
 
-    created: Stamp
-    modified: Stamp
-    queue_url: str
-    credentials: QueueCredentials
+    created: Stamp | Unset = UNSET
+    modified: Stamp | Unset = UNSET
     archived: bool | Unset = UNSET
+    queue_url: str | Unset = UNSET
+    credentials: QueueCredentials | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        created = self.created.to_dict()
+        created: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.created, Unset):
+            created = self.created.to_dict()
 
-        modified = self.modified.to_dict()
-
-        queue_url = self.queue_url
-
-        credentials = self.credentials.to_dict()
+        modified: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.modified, Unset):
+            modified = self.modified.to_dict()
 
         archived = self.archived
 
+        queue_url = self.queue_url
+
+        credentials: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.credentials, Unset):
+            credentials = self.credentials.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "created": created,
-                "modified": modified,
-                "queue_url": queue_url,
-                "credentials": credentials,
-            }
-        )
+        field_dict.update({})
+        if created is not UNSET:
+            field_dict["created"] = created
+        if modified is not UNSET:
+            field_dict["modified"] = modified
         if archived is not UNSET:
             field_dict["archived"] = archived
+        if queue_url is not UNSET:
+            field_dict["queue_url"] = queue_url
+        if credentials is not UNSET:
+            field_dict["credentials"] = credentials
 
         return field_dict
 
@@ -69,22 +76,37 @@ class QueueInfo:
         from ..models.stamp import Stamp  # noqa: PLC0415
 
         d = dict(src_dict)
-        created = Stamp.from_dict(d.pop("created"))
+        _created = d.pop("created", UNSET)
+        created: Stamp | Unset
+        if isinstance(_created, Unset):
+            created = UNSET
+        else:
+            created = Stamp.from_dict(_created)
 
-        modified = Stamp.from_dict(d.pop("modified"))
-
-        queue_url = d.pop("queue_url")
-
-        credentials = QueueCredentials.from_dict(d.pop("credentials"))
+        _modified = d.pop("modified", UNSET)
+        modified: Stamp | Unset
+        if isinstance(_modified, Unset):
+            modified = UNSET
+        else:
+            modified = Stamp.from_dict(_modified)
 
         archived = d.pop("archived", UNSET)
+
+        queue_url = d.pop("queue_url", UNSET)
+
+        _credentials = d.pop("credentials", UNSET)
+        credentials: QueueCredentials | Unset
+        if isinstance(_credentials, Unset):
+            credentials = UNSET
+        else:
+            credentials = QueueCredentials.from_dict(_credentials)
 
         queue_info = cls(
             created=created,
             modified=modified,
+            archived=archived,
             queue_url=queue_url,
             credentials=credentials,
-            archived=archived,
         )
 
         queue_info.additional_properties = d

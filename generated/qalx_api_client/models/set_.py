@@ -21,31 +21,39 @@ T = TypeVar("T", bound="Set")
 
 @_attrs_define
 class Set:
-    """
+    """Without `fields`, every property below is present. Under a `fields` projection, `guid` is always kept.
+
     Attributes:
         guid (Guid): A guid in legacy Extended JSON. The server emits 32 lowercase hex digits.
-        info (Info): Maintained by the server; read-only (stripped from PATCH bodies by clients).
-        items (SetItems): Key to item guid, returned in the same form as guids.
-        meta (Meta): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;
+        info (Info | Unset): Maintained by the server; read-only (clients strip it from PATCH bodies). Complete on
+            full answers; a `fields` projection may return part of it.
+        items (SetItems | Unset): Key to item guid, returned in the same form as guids.
+        meta (Meta | Unset): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;
             queries may address it as `meta.x` or `metadata.data.x`.
         tags (list[Tag] | Unset):
     """
 
     guid: Guid
-    info: Info
-    items: SetItems
-    meta: Meta
+    info: Info | Unset = UNSET
+    items: SetItems | Unset = UNSET
+    meta: Meta | Unset = UNSET
     tags: list[Tag] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         guid = self.guid.to_dict()
 
-        info = self.info.to_dict()
+        info: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.info, Unset):
+            info = self.info.to_dict()
 
-        items = self.items.to_dict()
+        items: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.items, Unset):
+            items = self.items.to_dict()
 
-        meta = self.meta.to_dict()
+        meta: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.meta, Unset):
+            meta = self.meta.to_dict()
 
         tags: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.tags, Unset):
@@ -59,11 +67,14 @@ class Set:
         field_dict.update(
             {
                 "guid": guid,
-                "info": info,
-                "items": items,
-                "meta": meta,
             }
         )
+        if info is not UNSET:
+            field_dict["info"] = info
+        if items is not UNSET:
+            field_dict["items"] = items
+        if meta is not UNSET:
+            field_dict["meta"] = meta
         if tags is not UNSET:
             field_dict["tags"] = tags
 
@@ -80,11 +91,26 @@ class Set:
         d = dict(src_dict)
         guid = Guid.from_dict(d.pop("guid"))
 
-        info = Info.from_dict(d.pop("info"))
+        _info = d.pop("info", UNSET)
+        info: Info | Unset
+        if isinstance(_info, Unset):
+            info = UNSET
+        else:
+            info = Info.from_dict(_info)
 
-        items = SetItems.from_dict(d.pop("items"))
+        _items = d.pop("items", UNSET)
+        items: SetItems | Unset
+        if isinstance(_items, Unset):
+            items = UNSET
+        else:
+            items = SetItems.from_dict(_items)
 
-        meta = Meta.from_dict(d.pop("meta"))
+        _meta = d.pop("meta", UNSET)
+        meta: Meta | Unset
+        if isinstance(_meta, Unset):
+            meta = UNSET
+        else:
+            meta = Meta.from_dict(_meta)
 
         _tags = d.pop("tags", UNSET)
         tags: list[Tag] | Unset = UNSET

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.actor import Actor
     from ..models.date_time import DateTime
@@ -18,29 +20,32 @@ T = TypeVar("T", bound="Stamp")
 class Stamp:
     """
     Attributes:
-        on (DateTime): A datetime in legacy Extended JSON with the bson-extra zone extension. `$zone` and
+        on (DateTime | Unset): A datetime in legacy Extended JSON with the bson-extra zone extension. `$zone` and
             `$offset` are always present (pyqalx raises without them). The server emits `$date` as
             integer milliseconds since the epoch, `$zone: "UTC"` and `$offset: null`.
-        by (Actor): Who made a change.
+        by (Actor | Unset): Who made a change.
     """
 
-    on: DateTime
-    by: Actor
+    on: DateTime | Unset = UNSET
+    by: Actor | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        on = self.on.to_dict()
+        on: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.on, Unset):
+            on = self.on.to_dict()
 
-        by = self.by.to_dict()
+        by: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.by, Unset):
+            by = self.by.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "on": on,
-                "by": by,
-            }
-        )
+        field_dict.update({})
+        if on is not UNSET:
+            field_dict["on"] = on
+        if by is not UNSET:
+            field_dict["by"] = by
 
         return field_dict
 
@@ -50,9 +55,19 @@ class Stamp:
         from ..models.date_time import DateTime  # noqa: PLC0415
 
         d = dict(src_dict)
-        on = DateTime.from_dict(d.pop("on"))
+        _on = d.pop("on", UNSET)
+        on: DateTime | Unset
+        if isinstance(_on, Unset):
+            on = UNSET
+        else:
+            on = DateTime.from_dict(_on)
 
-        by = Actor.from_dict(d.pop("by"))
+        _by = d.pop("by", UNSET)
+        by: Actor | Unset
+        if isinstance(_by, Unset):
+            by = UNSET
+        else:
+            by = Actor.from_dict(_by)
 
         stamp = cls(
             on=on,

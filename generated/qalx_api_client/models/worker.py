@@ -21,14 +21,17 @@ T = TypeVar("T", bound="Worker")
 
 @_attrs_define
 class Worker:
-    """
-    Attributes:
-        guid (Guid): A guid in legacy Extended JSON. The server emits 32 lowercase hex digits.
-        signal (Signal): Flags a worker reads between jobs. A PATCH merges the given keys into the stored signal,
-            so a later `stop` never clears an earlier `terminate`.
-        state (RunState): A bot's or worker's run state. New bots and workers are `idle`.
-        info (Info | Unset): Maintained by the server; read-only (stripped from PATCH bodies by clients).
-        status (Status | Unset): A bot's or worker's last status report.
+    """Without `fields`, every property below is present. Under a `fields` projection, `guid`, `signal` and `state` are
+    always kept (pyqalx reads the signal with `fields=signal`).
+
+        Attributes:
+            guid (Guid): A guid in legacy Extended JSON. The server emits 32 lowercase hex digits.
+            signal (Signal): Flags a worker reads between jobs. A PATCH merges the given keys into the stored signal,
+                so a later `stop` never clears an earlier `terminate`.
+            state (RunState): A bot's or worker's run state. New bots and workers are `idle`.
+            info (Info | Unset): Maintained by the server; read-only (clients strip it from PATCH bodies). Complete on
+                full answers; a `fields` projection may return part of it.
+            status (Status | Unset): A bot's or worker's last status report.
     """
 
     guid: Guid
