@@ -37,4 +37,4 @@ test: check-generated typecheck pytest
 check: lint test
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-pyqalx .mypy_cache .pytest_cache .ruff_cache

@@ -28,7 +28,7 @@ class Blueprint:
         info (Info | Unset): Maintained by the server; read-only (clients strip it from PATCH bodies). Complete on
             full answers; a `fields` projection may return part of it.
         name (str | Unset):
-        schema (JsonSchema | Unset): A JSON Schema document; it must contain `entity_type`.
+        schema (JsonSchema | Unset): A JSON Schema document, with the entity type it checks (`item` or `set`).
         entity_type (str | Unset): `item` or `set`, copied from the schema.
         meta (Meta | Unset): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;
             queries may address it as `meta.x` or `metadata.data.x`.

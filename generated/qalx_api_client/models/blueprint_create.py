@@ -23,7 +23,7 @@ class BlueprintCreate:
 
     Attributes:
         name (str):
-        schema (JsonSchema): A JSON Schema document; it must contain `entity_type`.
+        schema (JsonSchema): A JSON Schema document, with the entity type it checks (`item` or `set`).
         entity_type (str | Unset):
         meta (Meta | Unset): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;
             queries may address it as `meta.x` or `metadata.data.x`.

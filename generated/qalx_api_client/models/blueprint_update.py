@@ -22,7 +22,7 @@ class BlueprintUpdate:
     """
     Attributes:
         name (str | Unset):
-        schema (JsonSchema | Unset): A JSON Schema document; it must contain `entity_type`.
+        schema (JsonSchema | Unset): A JSON Schema document, with the entity type it checks (`item` or `set`).
         entity_type (str | Unset):
         meta (Meta | Unset): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;
             queries may address it as `meta.x` or `metadata.data.x`.

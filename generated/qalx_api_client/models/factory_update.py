@@ -26,7 +26,8 @@ class FactoryUpdate:
         name (str | Unset):
         stage (None | str | Unset):
         plan (FileWrite | Unset): A file record in a write. `{}` means no file. With `name`, the answer carries a fresh
-            `put_url`. A read-back `url` or `put_url` is accepted and ignored.
+            `put_url`. Without `name`, `keyfile` and `as_file` update the entity's current file, if
+            it has one. A read-back `url` or `put_url` is accepted and ignored.
         status (str | Unset):
         stacks (FactoryUpdateStacks | Unset):
         bots (list[FactoryBotRef] | Unset):

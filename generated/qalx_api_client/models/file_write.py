@@ -14,7 +14,8 @@ T = TypeVar("T", bound="FileWrite")
 @_attrs_define
 class FileWrite:
     """A file record in a write. `{}` means no file. With `name`, the answer carries a fresh
-    `put_url`. A read-back `url` or `put_url` is accepted and ignored.
+    `put_url`. Without `name`, `keyfile` and `as_file` update the entity's current file, if
+    it has one. A read-back `url` or `put_url` is accepted and ignored.
 
         Attributes:
             name (str | Unset):

@@ -27,7 +27,8 @@ class ItemCreate:
             queries may address it as `meta.x` or `metadata.data.x`.
         tags (list[Tag] | Unset):
         file (FileWrite | Unset): A file record in a write. `{}` means no file. With `name`, the answer carries a fresh
-            `put_url`. A read-back `url` or `put_url` is accepted and ignored.
+            `put_url`. Without `name`, `keyfile` and `as_file` update the entity's current file, if
+            it has one. A read-back `url` or `put_url` is accepted and ignored.
         encrypt (bool | Unset): Accepted and never echoed (pyqalx always sends it).
     """
 

@@ -11,21 +11,36 @@ T = TypeVar("T", bound="JsonSchema")
 
 @_attrs_define
 class JsonSchema:
-    """A JSON Schema document; it must contain `entity_type`."""
+    """A JSON Schema document, with the entity type it checks (`item` or `set`).
 
+    Attributes:
+        entity_type (str):
+    """
+
+    entity_type: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        entity_type = self.entity_type
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "entity_type": entity_type,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        json_schema = cls()
+        entity_type = d.pop("entity_type")
+
+        json_schema = cls(
+            entity_type=entity_type,
+        )
 
         json_schema.additional_properties = d
         return json_schema

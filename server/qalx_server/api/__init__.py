@@ -1,0 +1,1 @@
+"""The REST API: routes and validation derived from the spec, and the operation handlers."""

@@ -1,0 +1,162 @@
+"""operationId -> handler. Each handler takes the checked `Call` and returns an `Answer`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+from starlette.datastructures import Headers
+
+from qalx_server import __version__
+from qalx_server.auth.principal import Principal
+from qalx_server.checks import validate_plan, validate_tags
+from qalx_server.entities.kinds import KINDS
+from qalx_server.entities.service import MAX_BULK, EntityService
+from qalx_server.entities.workers import WorkerService
+
+from .errors import bad_request
+from .schemas import check
+
+PLURAL = {
+    "item": "items",
+    "set": "sets",
+    "group": "groups",
+    "blueprint": "blueprints",
+    "queue": "queues",
+    "bot": "bots",
+    "factory": "factories",
+    "notification": "notifications",
+}
+
+
+@attrs.frozen
+class Call:
+    caller: Principal | None
+    """None only on operations the spec marks public (`security: []`)."""
+    path: dict[str, str]
+    """Path parameters; guids already in their 32-hex form."""
+    query: dict[str, Any]
+    headers: Headers
+    body: Any
+    base_url: str
+
+    @property
+    def principal(self) -> Principal:
+        if self.caller is None:
+            raise RuntimeError("this operation is public: it has no caller")
+        return self.caller
+
+
+@attrs.frozen
+class Answer:
+    status: int
+    body: Any = None
+
+
+Handler = Callable[[Call], Answer]
+
+
+def build_handlers(entities: EntityService, workers: WorkerService) -> dict[str, Handler]:
+    handlers: dict[str, Handler] = {}
+
+    for entity_type in KINDS:
+        handlers.update(_entity_handlers(entities, entity_type))
+
+    def create_item(call: Call) -> Answer:
+        if call.headers.get("qalx-bulk", "").strip().lower() == "true":
+            _check_bulk_envelope(call.body)  # each item is checked on its own, per index
+            return Answer(200, entities.bulk_create(call.principal, call.body, call.base_url))
+        check("ItemCreate", call.body)
+        return Answer(201, entities.create(call.principal, "item", call.body, call.base_url))
+
+    handlers["create_item"] = create_item
+
+    handlers["replace_bot_workers"] = lambda call: Answer(
+        200,
+        workers.replace(call.principal, call.path["bot_guid"], call.body["workers"], call.base_url),
+    )
+    handlers["list_workers"] = lambda call: Answer(
+        200, workers.list(call.principal, call.path["bot_guid"], call.query)
+    )
+    handlers["get_worker"] = lambda call: Answer(
+        200,
+        workers.get(
+            call.principal, call.path["bot_guid"], call.path["worker_guid"], call.query["fields"]
+        ),
+    )
+    handlers["update_worker"] = lambda call: Answer(
+        200,
+        workers.update(call.principal, call.path["bot_guid"], call.path["worker_guid"], call.body),
+    )
+
+    def delete_worker(call: Call) -> Answer:
+        workers.delete(call.principal, call.path["bot_guid"], call.path["worker_guid"])
+        return Answer(204)
+
+    handlers["delete_worker"] = delete_worker
+    handlers["validate_tags"] = lambda call: Answer(200, validate_tags(call.body["tags"]))
+    handlers["validate_factory_plan"] = lambda call: Answer(200, validate_plan(call.body["plan"]))
+    handlers["get_health"] = lambda call: Answer(200, {"status": "ok", "version": __version__})
+    return handlers
+
+
+def _entity_handlers(entities: EntityService, entity_type: str) -> dict[str, Handler]:
+    plural = PLURAL[entity_type]
+
+    def create(call: Call) -> Answer:
+        return Answer(201, entities.create(call.principal, entity_type, call.body, call.base_url))
+
+    def get(call: Call) -> Answer:
+        return Answer(
+            200,
+            entities.get(
+                call.principal, entity_type, call.path["guid"], call.query["fields"], call.base_url
+            ),
+        )
+
+    def update(call: Call) -> Answer:
+        return Answer(
+            200,
+            entities.update(
+                call.principal, entity_type, call.path["guid"], call.body, call.base_url
+            ),
+        )
+
+    def archive(call: Call) -> Answer:
+        return Answer(
+            200, entities.archive(call.principal, entity_type, call.path["guid"], call.base_url)
+        )
+
+    def delete(call: Call) -> Answer:
+        entities.delete(call.principal, entity_type, call.path["guid"])
+        return Answer(204)
+
+    def list_(call: Call) -> Answer:
+        return Answer(200, entities.list(call.principal, entity_type, call.query, call.base_url))
+
+    def aggregate(call: Call) -> Answer:
+        text = call.body["aggregate"]
+        if not isinstance(text, str):
+            raise bad_request("aggregate: must be the pipeline as JSON text")
+        return Answer(200, entities.aggregate(call.principal, entity_type, text))
+
+    return {
+        f"create_{entity_type}": create,
+        f"get_{entity_type}": get,
+        f"update_{entity_type}": update,
+        f"archive_{entity_type}": archive,
+        f"delete_{entity_type}": delete,
+        f"list_{plural}": list_,
+        f"aggregate_{plural}": aggregate,
+    }
+
+
+def _check_bulk_envelope(body: Any) -> None:
+    items = body.get("items") if isinstance(body, dict) else None
+    if not isinstance(items, list) or not 1 <= len(items) <= MAX_BULK:
+        raise bad_request(
+            f"items: a bulk create needs 'items', a list of 1 to {MAX_BULK} item bodies"
+        )
+    if "tags" in body:
+        check("Tags", body["tags"], "body.tags")

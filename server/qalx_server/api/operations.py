@@ -1,0 +1,128 @@
+"""Each spec operation compiled once into what a request needs checked: parameters, body,
+answers. Routes are made from these, so the server serves exactly the operations of the spec."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+from jsonschema.protocols import Validator
+from starlette.datastructures import QueryParams
+
+from qalx_server.spec import load_spec
+
+from .errors import bad_request
+from .schemas import problems, validator, validator_for
+
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        target: Any = load_spec()
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+@attrs.frozen
+class QueryParam:
+    name: str
+    kind: str  # "integer", "string" or "array"
+    default: Any
+    check: Validator
+
+    def parse(self, params: QueryParams) -> Any:
+        if self.kind == "array":
+            values: Any = params.getlist(self.name)
+            if not values:
+                return self.default
+        else:
+            raw = params.get(self.name)
+            if raw is None:
+                return self.default
+            values = raw
+            if self.kind == "integer":
+                try:
+                    values = int(raw)
+                except ValueError:
+                    raise bad_request(
+                        f"query parameter {self.name!r} must be an integer, not {raw!r}"
+                    ) from None
+        if not self.check.is_valid(values):
+            errors = problems(self.check, values, f"query.{self.name}")
+            raise bad_request(f"query parameter {self.name!r}: {errors[0]['detail']}", errors)
+        return values
+
+
+@attrs.frozen
+class Operation:
+    operation_id: str
+    method: str
+    path: str
+    path_params: tuple[str, ...]
+    query_params: tuple[QueryParam, ...]
+    header_params: Mapping[str, Validator]
+    body_ref: str | None
+    """`#/components/schemas/X` of the request body, or None for none / a oneOf (the handler
+    picks the schema, e.g. bulk or single item create)."""
+    has_body: bool
+    public: bool
+    responses: Mapping[int, Validator | None]
+
+    def parse_query(self, params: QueryParams) -> dict[str, Any]:
+        return {p.name: p.parse(params) for p in self.query_params}
+
+
+def _query_param(param: dict[str, Any]) -> QueryParam:
+    schema = param.get("schema", {})
+    kind = schema.get("type", "string")
+    default = schema.get("default", [] if kind == "array" else None)
+    return QueryParam(param["name"], kind, default, validator_for(schema))
+
+
+def compile_operations() -> list[Operation]:
+    spec = load_spec()
+    found = []
+    for path, item in spec["paths"].items():
+        shared = item.get("parameters", [])
+        for method in HTTP_METHODS:
+            if method not in item:
+                continue
+            raw = item[method]
+            params = [_resolve(p) for p in [*shared, *raw.get("parameters", [])]]
+            body = raw.get("requestBody")
+            body_schema = _resolve(body)["content"]["application/json"]["schema"] if body else None
+            responses: dict[int, Validator | None] = {}
+            for status, response in raw["responses"].items():
+                content = _resolve(response).get("content")
+                schema = content["application/json"]["schema"] if content else None
+                responses[int(status)] = validator_for(schema) if schema else None
+            found.append(
+                Operation(
+                    operation_id=raw["operationId"],
+                    method=method.upper(),
+                    path=path,
+                    path_params=tuple(p["name"] for p in params if p["in"] == "path"),
+                    query_params=tuple(_query_param(p) for p in params if p["in"] == "query"),
+                    header_params={
+                        p["name"]: validator_for(p.get("schema", {}))
+                        for p in params
+                        if p["in"] == "header"
+                    },
+                    body_ref=body_schema.get("$ref") if body_schema else None,
+                    has_body=body is not None,
+                    public=raw.get("security") == [],
+                    responses=responses,
+                )
+            )
+    return found
+
+
+Handler = Callable[..., Any]
+
+
+def body_validator(operation: Operation) -> Validator | None:
+    return validator(operation.body_ref) if operation.body_ref else None

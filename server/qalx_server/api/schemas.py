@@ -1,0 +1,55 @@
+"""Validators for the spec's component schemas, compiled once and shared.
+
+OpenAPI 3.0 schemas are not plain JSON Schema (`nullable`, and formats such as `uuid`), so
+they go through openapi-schema-validator's OAS 3.0 validator, built on jsonschema.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from jsonschema.protocols import Validator
+from openapi_schema_validator import OAS30Validator, oas30_format_checker
+
+from qalx_server.spec import load_spec
+
+from .errors import bad_request
+
+
+@functools.cache
+def validator(ref: str) -> Validator:
+    """A validator for a `#/components/schemas/...` reference or a schema name."""
+    if not ref.startswith("#/"):
+        ref = f"#/components/schemas/{ref}"
+    return validator_for({"$ref": ref})
+
+
+def validator_for(schema: dict[str, Any]) -> Validator:
+    root = {**schema, "components": load_spec()["components"]}
+    v: Validator = OAS30Validator(root, format_checker=oas30_format_checker)
+    return v
+
+
+def problems(v: Validator, document: Any, where: str) -> list[dict[str, str]]:
+    """Each validation error as `{field, detail}`, most specific first."""
+    found = []
+    for error in sorted(v.iter_errors(document), key=lambda e: (-len(e.path), str(e.path))):
+        # For oneOf/anyOf, the failing branch's own errors say more than "not valid under any".
+        best = error
+        if error.context:
+            best = min(error.context, key=lambda e: len(e.context or []))
+        field = ".".join(str(p) for p in best.absolute_path)
+        found.append({"field": f"{where}.{field}" if field else where, "detail": best.message})
+    return found
+
+
+def check(ref: str, document: Any, where: str = "body") -> None:
+    """Raise a 400 naming every problem if `document` does not match the schema."""
+    v = validator(ref)
+    if v.is_valid(document):
+        return
+    errors = problems(v, document, where)
+    first = errors[0]
+    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+    raise bad_request(f"{first['field']}: {first['detail']}{more}", errors)

@@ -1,0 +1,242 @@
+"""The ASGI application: every operation of openapi/qalx.yaml, checked against it, plus the
+signed file routes, the spec itself and its interactive docs."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from qalx_server import jsonio
+from qalx_server.api.errors import ApiError
+from qalx_server.api.handlers import Answer, Call, Handler, build_handlers
+from qalx_server.api.operations import Operation, compile_operations
+from qalx_server.api.schemas import check, problems
+from qalx_server.auth import Authenticator, AuthError
+from qalx_server.entities import querying
+from qalx_server.entities.service import EntityService
+from qalx_server.entities.workers import WorkerService
+from qalx_server.files.base import FileStore
+from qalx_server.guids import parse_guid
+from qalx_server.settings import Settings
+from qalx_server.spec import spec_text
+from qalx_server.store.database import Database
+
+log = logging.getLogger("qalx_server")
+
+JSON_TYPES = ("application/json", "+json")
+
+
+class QalxServer:
+    """The services behind one running server."""
+
+    def __init__(self, settings: Settings, files: FileStore | None = None) -> None:
+        self.settings = settings
+        self.db = Database(settings.resolved_database_url)
+        self.files = files if files is not None else make_file_store(settings)
+        self.auth = Authenticator(self.db, settings.token_cache_seconds)
+        self.entities = EntityService(self.db, self.files)
+        self.workers = WorkerService(self.entities)
+        self.handlers = build_handlers(self.entities, self.workers)
+        self.operations = compile_operations()
+        _check_coverage(self.operations, self.handlers)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def make_file_store(settings: Settings) -> FileStore:
+    if settings.storage == "s3":
+        from qalx_server.files.s3 import s3_store_from_settings
+
+        if not settings.s3_bucket:
+            raise ValueError("storage 's3' needs a bucket (QALX_SERVER_S3_BUCKET / --s3-bucket)")
+        # Credentials come from the standard AWS chain (environment, profile, instance role).
+        return s3_store_from_settings(
+            settings.s3_bucket,
+            endpoint_url=settings.s3_endpoint_url,
+            region=settings.s3_region,
+            expires_in=settings.file_url_expires,
+        )
+    from qalx_server.files.local import LocalFileStore
+    from qalx_server.files.signing import load_or_create_secret
+
+    return LocalFileStore(
+        settings.data_dir / "files",
+        load_or_create_secret(settings.data_dir / "file-signing.key"),
+        max_bytes=settings.max_file_bytes,
+        expires_in=settings.file_url_expires,
+    )
+
+
+def _check_coverage(operations: list[Operation], handlers: dict[str, Handler]) -> None:
+    """Serve exactly the spec: fail at start-up if an operation has no handler or vice versa."""
+    spec_ids = {op.operation_id for op in operations}
+    missing, extra = spec_ids - handlers.keys(), handlers.keys() - spec_ids
+    if missing or extra:
+        raise RuntimeError(f"handlers out of step with the spec: missing {missing}, extra {extra}")
+
+
+def create_app(settings: Settings, files: FileStore | None = None) -> Starlette:
+    server = QalxServer(settings, files)
+    routes: list[BaseRoute] = []
+    by_path: dict[str, dict[str, Operation]] = {}
+    for operation in server.operations:
+        by_path.setdefault(operation.path, {})[operation.method] = operation
+    for path, methods in by_path.items():
+        routes.append(Route(path, _endpoint(server, methods), methods=list(methods)))
+    routes += [
+        Route("/openapi.yaml", _serve_spec, methods=["GET"]),
+        Route("/docs", _serve_docs, methods=["GET"]),
+    ]
+    local_routes = getattr(server.files, "routes", None)
+    if callable(local_routes):
+        routes += local_routes()
+    app = Starlette(
+        routes=routes,
+        exception_handlers={
+            ApiError: _api_error,
+            HTTPException: _http_error,
+            Exception: _internal_error,
+        },
+    )
+    app.state.qalx = server
+    return app
+
+
+def _endpoint(server: QalxServer, methods: dict[str, Operation]) -> Any:
+    settings = server.settings
+
+    async def endpoint(request: Request) -> Response:
+        operation = methods[request.method]
+        handler = server.handlers[operation.operation_id]
+        path: dict[str, str] = {}
+        for name in operation.path_params:
+            guid = parse_guid(request.path_params[name])
+            if guid is None:
+                what = "bot" if name == "bot_guid" else name.removesuffix("_guid")
+                if name == "guid":
+                    what = operation.path.strip("/").split("/")[0]
+                raise ApiError(
+                    404, "not_found", f"no {what} with guid {request.path_params[name]!r}"
+                )
+            path[name] = guid
+        query = operation.parse_query(request.query_params)
+        body = await _read_body(request, operation, settings.max_body_bytes)
+        base_url = settings.public_url or str(request.base_url)
+        if not base_url.endswith("/"):
+            base_url += "/"
+
+        def run() -> Answer:
+            principal = None
+            if not operation.public:
+                try:
+                    principal = server.auth.authenticate(request.headers.get("authorization"))
+                except AuthError as exc:
+                    raise ApiError(
+                        401, "not_authenticated", str(exc), headers={"WWW-Authenticate": "Token"}
+                    ) from None
+            call = Call(principal, path, query, request.headers, body, base_url)
+            return handler(call)
+
+        answer = await run_in_threadpool(run)
+        if settings.validate_responses:
+            _check_answer(operation, answer)
+        if answer.body is None:
+            return Response(status_code=answer.status)
+        return Response(
+            jsonio.dumps(answer.body), status_code=answer.status, media_type="application/json"
+        )
+
+    return endpoint
+
+
+async def _read_body(request: Request, operation: Operation, limit: int) -> Any:
+    if not operation.has_body:
+        return None
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+    raw = b"".join(chunks)
+    if not raw.strip():
+        raise ApiError(400, "invalid", "this request needs a JSON body")
+    content_type = request.headers.get("content-type", "application/json").split(";")[0].strip()
+    if not content_type.lower().endswith(JSON_TYPES):
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            f"the body must be application/json, not {content_type!r}",
+        )
+    try:
+        body = jsonio.loads(raw)
+    except jsonio.InvalidJSON as exc:
+        raise ApiError(400, "invalid_json", str(exc)) from None
+    if operation.body_ref:
+        check(operation.body_ref, body)
+    return querying.canonical(body, "body")
+
+
+def _too_large(limit: int) -> ApiError:
+    return ApiError(413, "too_large", f"the request body is larger than {limit} bytes")
+
+
+def _check_answer(operation: Operation, answer: Answer) -> None:
+    """Tests run with this on: an answer the spec does not describe is a server bug."""
+    if answer.status not in operation.responses:
+        raise RuntimeError(f"{operation.operation_id} answered {answer.status}, not in the spec")
+    validator = operation.responses[answer.status]
+    if validator is not None:
+        found = problems(validator, answer.body, "answer")
+        if found:
+            raise RuntimeError(f"{operation.operation_id} answer breaks the spec: {found[:3]}")
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return exc.response()
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        detail = f"no such endpoint: {request.method} {request.url.path}"
+        return ApiError(404, "not_found", detail).response()
+    if exc.status_code == 405:
+        detail = f"{request.method} is not allowed on {request.url.path}"
+        return ApiError(405, "method_not_allowed", detail, headers=exc.headers).response()
+    return ApiError(exc.status_code, "http_error", str(exc.detail)).response()
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return ApiError(500, "internal_error", "the server failed to handle this request").response()
+
+
+async def _serve_spec(request: Request) -> Response:
+    return Response(spec_text(), media_type="application/yaml")
+
+
+_DOCS = """<!doctype html>
+<html><head><meta charset="utf-8"><title>qalx API</title>
+<link rel="stylesheet" href="https://unpkg.com/swagger-ui-dist@5/swagger-ui.css"></head>
+<body><div id="ui"></div>
+<script src="https://unpkg.com/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({url: "openapi.yaml", dom_id: "#ui"});</script>
+</body></html>"""
+
+
+async def _serve_docs(request: Request) -> Response:
+    return HTMLResponse(_DOCS)

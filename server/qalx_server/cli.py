@@ -1,0 +1,225 @@
+"""`qalx server ...`: set up, run and administer a self-hosted qalx server.
+
+Every option also reads a `QALX_SERVER_*` environment variable (see settings.py); with no
+options at all the server keeps everything under the platform's user data directory.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from qalx_server.auth import admin
+from qalx_server.settings import Settings
+from qalx_server.store.database import Database
+
+DEFAULT_PROFILE = "local"
+
+
+def _settings(**overrides: Any) -> Settings:
+    return Settings.from_env(**overrides)
+
+
+def _database(settings: Settings) -> Database:
+    db = Database(settings.resolved_database_url)
+    db.migrate()
+    return db
+
+
+data_dir_option = click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the server keeps its database, files and secret (QALX_SERVER_DATA_DIR).",
+)
+database_option = click.option(
+    "--database-url",
+    help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db (QALX_SERVER_DATABASE_URL). "
+    "Default: SQLite in the data directory.",
+)
+
+
+@click.group()
+def server() -> None:
+    """Run a self-hosted qalx API server."""
+
+
+@server.command()
+@data_dir_option
+@database_option
+@click.option("--company", default="default", show_default=True, help="The first company.")
+@click.option("--email", default="admin@localhost", show_default=True, help="The first user.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--profile",
+    default=DEFAULT_PROFILE,
+    show_default=True,
+    help="Profile written to the qalx config file.",
+)
+@click.option(
+    "--config-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The qalx user config file to write the profile to (default ~/.qalx).",
+)
+def init(
+    data_dir: Path | None,
+    database_url: str | None,
+    company: str,
+    email: str,
+    host: str,
+    port: int,
+    profile: str,
+    config_file: Path | None,
+) -> None:
+    """Create the data directory, database, first company and user; print the user's token and
+    write a profile (BASE_URL, TOKEN) to the qalx config file."""
+    settings = _settings(data_dir=data_dir, database_url=database_url)
+    db = _database(settings)
+    try:
+        user = admin.create_user(db, company, email)
+    except admin.AdminError as exc:
+        raise click.ClickException(f"{exc} (use `qalx server token create {email}`)") from None
+    finally:
+        db.dispose()
+    base_url = f"http://{host}:{port}/"
+    path = config_file or Path(os.path.expanduser("~/.qalx"))
+    write_profile(path, profile, {"BASE_URL": base_url, "TOKEN": user.token})
+    click.echo(f"data directory: {settings.data_dir}")
+    click.echo(f"database:       {settings.resolved_database_url}")
+    click.echo(f"user:           {user.email} (company {user.company!r})")
+    click.echo(f"token:          {user.token}")
+    click.echo(f"profile [{profile}] written to {path} with BASE_URL={base_url}")
+    click.echo(f"start the server with: qalx server start --port {port}")
+
+
+def write_profile(path: Path, profile: str, values: dict[str, str]) -> None:
+    """Set keys of one profile in an INI config file, keeping everything else in it."""
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]  # keys keep their case
+    if path.exists():
+        parser.read(path)
+    if not parser.has_section(profile):
+        parser.add_section(profile)
+    for key, value in values.items():
+        parser.set(profile, key, value)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as f:
+        parser.write(f)
+    path.chmod(0o600)
+
+
+@server.command()
+@data_dir_option
+@database_option
+@click.option("--host", help="Address to listen on (QALX_SERVER_HOST, default 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (QALX_SERVER_PORT, default 8000).")
+@click.option("--public-url", help="Base URL clients use, for signed file URLs.")
+@click.option("--storage", type=click.Choice(["local", "s3"]), help="Where file bytes live.")
+@click.option("--s3-bucket", help="Bucket for --storage s3.")
+@click.option("--s3-endpoint-url", help="S3-compatible endpoint (default: AWS).")
+@click.option("--s3-region", help="Region of the bucket.")
+@click.option("--log-level", default="info", show_default=True)
+def start(log_level: str, **options: Any) -> None:
+    """Serve the qalx API (migrating the database first)."""
+    import uvicorn
+
+    from qalx_server.app import create_app
+
+    settings = _settings(**options)
+    db = _database(settings)
+    db.dispose()
+    app = create_app(settings)
+    click.echo(f"qalx server on http://{settings.host}:{settings.port}/ (docs at /docs)")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level)
+
+
+@server.group()
+def user() -> None:
+    """Users of the server."""
+
+
+@user.command("add")
+@click.argument("email")
+@click.option("--company", required=True, help="The user's company (created if new).")
+@data_dir_option
+@database_option
+def user_add(email: str, company: str, data_dir: Path | None, database_url: str | None) -> None:
+    """Add a user and print their first token."""
+    db = _database(_settings(data_dir=data_dir, database_url=database_url))
+    try:
+        new = admin.create_user(db, company, email)
+    except admin.AdminError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        db.dispose()
+    click.echo(new.token)
+
+
+@user.command("list")
+@data_dir_option
+@database_option
+def user_list(data_dir: Path | None, database_url: str | None) -> None:
+    """List users and their companies."""
+    db = _database(_settings(data_dir=data_dir, database_url=database_url))
+    try:
+        for row in admin.list_users(db):
+            click.echo(f"{row['company']}\t{row['email']}")
+    finally:
+        db.dispose()
+
+
+@server.group()
+def token() -> None:
+    """API tokens."""
+
+
+@token.command("create")
+@click.argument("email")
+@click.option("--label", default="", help="A note to tell this token apart.")
+@data_dir_option
+@database_option
+def token_create(email: str, label: str, data_dir: Path | None, database_url: str | None) -> None:
+    """Create another token for a user and print it (it is shown only once)."""
+    db = _database(_settings(data_dir=data_dir, database_url=database_url))
+    try:
+        click.echo(admin.create_token(db, email, label))
+    except admin.AdminError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        db.dispose()
+
+
+@token.command("list")
+@click.option("--email", help="Only this user's tokens.")
+@data_dir_option
+@database_option
+def token_list(email: str | None, data_dir: Path | None, database_url: str | None) -> None:
+    """List tokens (their first characters only)."""
+    db = _database(_settings(data_dir=data_dir, database_url=database_url))
+    try:
+        for row in admin.list_tokens(db, email):
+            owner = row["email"] or f"bot {row['bot_guid']}"
+            state = "revoked" if row["revoked_at"] else "live"
+            click.echo(f"{row['prefix']}…\t{owner}\t{state}\t{row['label']}")
+    finally:
+        db.dispose()
+
+
+@token.command("revoke")
+@click.argument("prefix")
+@data_dir_option
+@database_option
+def token_revoke(prefix: str, data_dir: Path | None, database_url: str | None) -> None:
+    """Revoke a token, given at least its first 8 characters."""
+    db = _database(_settings(data_dir=data_dir, database_url=database_url))
+    try:
+        count = admin.revoke_token(db, prefix)
+    except admin.AdminError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        db.dispose()
+    click.echo(f"revoked {count} token(s); running servers stop accepting it within seconds")

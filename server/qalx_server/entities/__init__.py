@@ -1,0 +1,1 @@
+"""Entities: how each type's documents are built, stored, changed and answered."""

@@ -1,0 +1,110 @@
+"""The API's use of the query engine: parsing the `query` text, sorting, projecting.
+
+One place adapts the engine (store.query) to the API's needs: paths `meta.x` and
+`metadata.data.x` mean the same field, `created`/`modified` sort on `info.*.on`, and
+answers keep the keys clients cannot do without under any projection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement
+
+from qalx_server import jsonio
+from qalx_server.api.errors import ApiError, bad_request
+from qalx_server.store import query as engine
+
+REWRITE = engine.qalx_rewrite_path
+
+
+def parse_query_text(text: str | None) -> dict[str, Any]:
+    """The `query` parameter: a Mongo filter as Extended JSON text."""
+    if text is None or not text.strip():
+        return {}
+    try:
+        parsed = jsonio.loads(text.encode())
+    except ValueError as exc:
+        raise bad_request(f"query parameter 'query' is not JSON: {exc}") from None
+    if not isinstance(parsed, dict):
+        raise bad_request("query parameter 'query' must be a JSON object (a MongoDB filter)")
+    filt: dict[str, Any] = canonical(parsed, "query parameter 'query'")
+    return filt
+
+
+def canonical(value: Any, where: str) -> Any:
+    try:
+        return engine.canonical(value)
+    except engine.QueryError as exc:
+        raise bad_request(f"{where}: {exc}") from None
+
+
+def query_error(exc: engine.QueryError) -> ApiError:
+    if isinstance(exc, engine.UnsupportedOperator):
+        return ApiError(400, "unsupported_operator", str(exc))
+    return bad_request(f"query: {exc}")
+
+
+def compile_filter(filt: Mapping[str, Any], doc: ColumnElement[Any], dialect: str) -> Any:
+    try:
+        return engine.compile_filter(filt, doc, dialect, REWRITE)
+    except engine.QueryError as exc:
+        raise query_error(exc) from None
+
+
+def mentions_archived(filt: Any) -> bool:
+    """True when a filter names `info.archived`, which lets archived entities into lists."""
+    if isinstance(filt, Mapping):
+        return any(
+            (isinstance(k, str) and REWRITE(k).startswith("info.archived")) or mentions_archived(v)
+            for k, v in filt.items()
+        )
+    if isinstance(filt, list):
+        return any(mentions_archived(v) for v in filt)
+    return False
+
+
+def projector(
+    fields: Sequence[str], keep: Sequence[str]
+) -> Callable[[dict[str, Any]], dict[str, Any]] | None:
+    """Inclusion projection by dotted paths that also keeps the `keep` keys whole."""
+    if not fields:
+        return None
+    try:
+        project = engine.compile_projection([*fields, *keep], REWRITE)
+    except engine.QueryError as exc:
+        raise bad_request(f"fields: {exc}") from None
+    return project
+
+
+def order_by(
+    keys: Sequence[str], doc: ColumnElement[Any], dialect: str, tiebreak: Any
+) -> list[Any]:
+    """ORDER BY for qalx sort keys (`field`, `-field`, `__` nesting), in MongoDB's type order."""
+    try:
+        return list(engine.compile_sort(list(keys), doc, dialect, REWRITE, tiebreak=[tiebreak]))
+    except engine.QueryError as exc:
+        raise bad_request(f"sort: {exc}") from None
+
+
+def python_order(docs: list[dict[str, Any]], keys: Sequence[str]) -> list[dict[str, Any]]:
+    """The same order as `order_by`, for documents already in memory (a bot's workers)."""
+    try:
+        parsed = engine.parse_sort(list(keys), REWRITE)
+    except engine.QueryError as exc:
+        raise bad_request(f"sort: {exc}") from None
+    ordered: list[dict[str, Any]] = engine.python_sort(docs, parsed)
+    return ordered
+
+
+def parse_pipeline(text: str) -> engine.Pipeline:
+    """The `aggregate` body: a pipeline as Extended JSON text, checked whole before it runs."""
+    try:
+        raw = jsonio.loads(text.encode())
+    except ValueError as exc:
+        raise bad_request(f"aggregate: the pipeline is not JSON: {exc}") from None
+    try:
+        return engine.parse_pipeline(canonical(raw, "aggregate"), REWRITE)
+    except engine.QueryError as exc:
+        raise query_error(exc) from None

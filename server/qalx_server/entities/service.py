@@ -1,0 +1,400 @@
+"""Creating, reading, changing and listing entities, always within the caller's company.
+
+Documents are stored as they are answered, minus what is computed per answer: signed file
+URLs and a new bot's token. Another company's guid is answered exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
+
+from qalx_server.api.errors import ApiError, bad_request, conflict, forbidden, not_found
+from qalx_server.api.schemas import problems, validator
+from qalx_server.auth.admin import create_bot_token, revoke_bot_tokens
+from qalx_server.auth.principal import Principal
+from qalx_server.files.base import FileStore, object_key
+from qalx_server.guids import new_guid, parse_guid, wire
+from qalx_server.store.database import Database
+from qalx_server.store.tables import entities
+
+from . import querying
+from .kinds import KINDS, Kind
+from .listing import envelope
+
+MAX_BULK = 1000
+MAX_AGGREGATE_INPUT = 100_000
+"""Documents an aggregation may run its later stages over (they run in server memory)."""
+
+
+def now_date() -> dict[str, Any]:
+    ms = int(dt.datetime.now(dt.UTC).timestamp() * 1000)
+    return {"$date": ms, "$zone": "UTC", "$offset": None}
+
+
+def stamp(principal: Principal) -> dict[str, Any]:
+    return {"on": now_date(), "by": principal.actor()}
+
+
+@attrs.define
+class Stored:
+    """One entity row as the service works with it."""
+
+    id: int
+    guid: str
+    doc: dict[str, Any]
+    file_key: str | None
+    archived: bool
+
+
+@attrs.frozen
+class Rendering:
+    """How to answer with a document: where the server is, and what to add or keep."""
+
+    base_url: str
+    put_url: bool = False
+    fields: tuple[str, ...] = ()
+    extra_info: Mapping[str, Any] | None = None
+
+
+class EntityService:
+    def __init__(self, db: Database, files: FileStore) -> None:
+        self.db = db
+        self.files = files
+
+    # ---- reading rows -------------------------------------------------------------------
+
+    def load(
+        self,
+        conn: Connection,
+        principal: Principal,
+        entity_type: str,
+        guid: str,
+        *,
+        lock: bool = False,
+    ) -> Stored:
+        query = sa.select(
+            entities.c.id, entities.c.doc, entities.c.file_key, entities.c.archived
+        ).where(
+            entities.c.guid == guid,
+            entities.c.company_id == principal.company_id,
+            entities.c.entity_type == entity_type,
+        )
+        if lock and self.db.locks_rows:
+            query = query.with_for_update()
+        row = conn.execute(query).first()
+        if row is None:
+            raise not_found(entity_type, guid)
+        return Stored(row.id, guid, row.doc, row.file_key, row.archived)
+
+    def save(self, conn: Connection, kind: Kind, stored: Stored) -> None:
+        values: dict[str, Any] = {
+            "doc": stored.doc,
+            "file_key": stored.file_key,
+            "archived": stored.archived,
+        }
+        if kind.unique_name:
+            values["unique_name"] = stored.doc.get("name")
+        with _name_clash(kind, stored.doc):
+            conn.execute(entities.update().where(entities.c.id == stored.id).values(**values))
+
+    # ---- answering -------------------------------------------------------------------------
+
+    def render(self, kind: Kind, stored: Stored, how: Rendering) -> dict[str, Any]:
+        doc = dict(stored.doc)
+        field = kind.file_field
+        if field and stored.file_key and doc.get(field, {}).get("name"):
+            record = dict(doc[field])
+            record["url"] = self.files.get_url(
+                stored.file_key, base_url=how.base_url, filename=record["name"]
+            )
+            if how.put_url:
+                record["put_url"] = self.files.put_url(stored.file_key, base_url=how.base_url)
+            doc[field] = record
+        if how.extra_info:
+            doc["info"] = {**doc["info"], **how.extra_info}
+        project = querying.projector(how.fields, kind.required_in_projection)
+        return project(doc) if project else doc
+
+    # ---- writes ----------------------------------------------------------------------------
+
+    def create(
+        self, principal: Principal, entity_type: str, body: dict[str, Any], base_url: str
+    ) -> dict[str, Any]:
+        kind = KINDS[entity_type]
+        if entity_type == "bot" and principal.is_bot:
+            raise forbidden("bots cannot create bots: use a user token")
+        with self.db.write() as conn:
+            stored, extra = self._insert(conn, principal, kind, body)
+        return self.render(kind, stored, Rendering(base_url, _names_file(kind, body), (), extra))
+
+    def _insert(
+        self, conn: Connection, principal: Principal, kind: Kind, body: dict[str, Any]
+    ) -> tuple[Stored, dict[str, Any] | None]:
+        guid = new_guid()
+        doc = kind.fresh()
+        doc.update({k: v for k, v in body.items() if k in kind.create_keys})
+        made = stamp(principal)
+        info = {"created": made, "modified": made, "archived": False}
+        doc = {"guid": wire(guid), "info": info, **_normalise(kind, doc)}
+        if kind.name == "blueprint":
+            _blueprint_entity_type(doc)
+        stored = Stored(0, guid, doc, None, False)
+        self._apply_file(kind, stored, body, principal)
+        with _name_clash(kind, doc):
+            inserted = conn.execute(
+                entities.insert().values(
+                    company_id=principal.company_id,
+                    entity_type=kind.name,
+                    guid=guid,
+                    unique_name=doc.get("name") if kind.unique_name else None,
+                    archived=False,
+                    file_key=stored.file_key,
+                    doc=doc,
+                )
+            ).inserted_primary_key
+        assert inserted is not None
+        stored.id = int(inserted[0])
+        extra = None
+        if kind.name == "bot":
+            token = create_bot_token(conn, principal.company_id, guid)
+            extra = {"credentials": {"token": token}}
+        return stored, extra
+
+    def bulk_create(
+        self, principal: Principal, body: dict[str, Any], base_url: str
+    ) -> dict[str, Any]:
+        kind = KINDS["item"]
+        items = body["items"]
+        shared_tags = body.get("tags")
+        created: list[dict[str, Any]] = []
+        errors: dict[str, Any] = {}
+        item_check = validator("ItemCreate")
+        with self.db.write() as conn:
+            for index, item in enumerate(items):
+                found = problems(item_check, item, f"items.{index}")
+                if found:
+                    errors[str(index)] = {
+                        "detail": f"{found[0]['field']}: {found[0]['detail']}",
+                        "code": "invalid",
+                        "errors": found,
+                    }
+                    continue
+                if "tags" not in item and shared_tags is not None:
+                    item = {**item, "tags": shared_tags}
+                try:
+                    with conn.begin_nested():
+                        stored, _ = self._insert(conn, principal, kind, item)
+                except ApiError as exc:
+                    errors[str(index)] = exc.document()
+                    continue
+                how = Rendering(base_url, put_url=_names_file(kind, item))
+                created.append(self.render(kind, stored, how))
+        return {
+            "items": created,
+            "errors": errors,
+            "items_created": len(created),
+            "items_errored": len(errors),
+        }
+
+    def update(
+        self,
+        principal: Principal,
+        entity_type: str,
+        guid: str,
+        body: dict[str, Any],
+        base_url: str,
+    ) -> dict[str, Any]:
+        kind = KINDS[entity_type]
+        with self.db.write() as conn:
+            stored = self.load(conn, principal, entity_type, guid, lock=True)
+            changes = {k: v for k, v in body.items() if k in kind.update_keys}
+            if kind.file_field:
+                changes.pop(kind.file_field, None)  # handled by _apply_file
+            stored.doc.update(_normalise(kind, changes))
+            if kind.name == "blueprint":
+                _blueprint_entity_type(stored.doc)
+            stored.doc["info"] = {**stored.doc["info"], "modified": stamp(principal)}
+            old_key = stored.file_key
+            self._apply_file(kind, stored, body, principal)
+            self.save(conn, kind, stored)
+        if old_key and old_key != stored.file_key:
+            self.files.delete(old_key)
+        return self.render(kind, stored, Rendering(base_url, _names_file(kind, body)))
+
+    def archive(
+        self, principal: Principal, entity_type: str, guid: str, base_url: str
+    ) -> dict[str, Any]:
+        kind = KINDS[entity_type]
+        with self.db.write() as conn:
+            stored = self.load(conn, principal, entity_type, guid, lock=True)
+            stored.archived = True
+            stored.doc["info"] = {
+                **stored.doc["info"],
+                "archived": True,
+                "modified": stamp(principal),
+            }
+            self.save(conn, kind, stored)
+        return self.render(kind, stored, Rendering(base_url))
+
+    def delete(self, principal: Principal, entity_type: str, guid: str) -> None:
+        with self.db.write() as conn:
+            stored = self.load(conn, principal, entity_type, guid, lock=True)
+            conn.execute(entities.delete().where(entities.c.id == stored.id))
+            if entity_type == "bot":
+                revoke_bot_tokens(conn, guid)
+        if stored.file_key:
+            self.files.delete(stored.file_key)
+
+    def _apply_file(
+        self, kind: Kind, stored: Stored, body: Mapping[str, Any], principal: Principal
+    ) -> None:
+        """Set, change or clear the entity's file record from a write's `file`/`plan` dict."""
+        field = kind.file_field
+        if field is None or field not in body:
+            return
+        given = body[field]
+        current = stored.doc.get(field) or {}
+        if not given:  # `{}`: no file
+            stored.doc[field] = {}
+            stored.file_key = None
+            return
+        record = {k: given[k] for k in ("name", "keyfile", "as_file") if k in given}
+        name = record.get("name", current.get("name"))
+        if name is None:  # flags for a file the entity does not have: nothing to record
+            return
+        record["name"] = name
+        if stored.file_key is None or name != current.get("name"):
+            stored.file_key = object_key(principal.company_guid, stored.guid, name)
+        stored.doc[field] = {
+            **{k: current[k] for k in ("keyfile", "as_file") if k in current},
+            **record,
+        }
+
+    # ---- reads -----------------------------------------------------------------------------
+
+    def get(
+        self,
+        principal: Principal,
+        entity_type: str,
+        guid: str,
+        fields: list[str],
+        base_url: str,
+    ) -> dict[str, Any]:
+        with self.db.read() as conn:
+            stored = self.load(conn, principal, entity_type, guid)
+        return self.render(KINDS[entity_type], stored, Rendering(base_url, fields=tuple(fields)))
+
+    def list(
+        self, principal: Principal, entity_type: str, params: dict[str, Any], base_url: str
+    ) -> dict[str, Any]:
+        kind = KINDS[entity_type]
+        filt = querying.parse_query_text(params.get("query"))
+        conditions = [
+            entities.c.company_id == principal.company_id,
+            entities.c.entity_type == entity_type,
+        ]
+        if not querying.mentions_archived(filt):
+            conditions.append(entities.c.archived.is_(False))
+        if filt:
+            conditions.append(querying.compile_filter(filt, entities.c.doc, self.db.dialect))
+        order = querying.order_by(
+            params.get("sort") or [], entities.c.doc, self.db.dialect, entities.c.id
+        )
+        page = (
+            sa.select(entities.c.id, entities.c.guid, entities.c.doc, entities.c.file_key)
+            .where(*conditions)
+            .order_by(*order)
+            .offset(params["skip"])
+            .limit(params["limit"])
+        )
+        total = sa.select(sa.func.count()).select_from(entities).where(*conditions)
+        with self.db.read() as conn:
+            rows = conn.execute(page).all()
+            count = int(conn.execute(total).scalar_one())
+        how = Rendering(base_url, fields=tuple(params.get("fields") or ()))
+        data = [
+            self.render(kind, Stored(r.id, r.guid, r.doc, r.file_key, False), how) for r in rows
+        ]
+        return envelope(data, count, params, entity_type)
+
+    def aggregate(
+        self, principal: Principal, entity_type: str, pipeline_text: str
+    ) -> dict[str, Any]:
+        pipeline = querying.parse_pipeline(pipeline_text)
+        conditions = [
+            entities.c.company_id == principal.company_id,
+            entities.c.entity_type == entity_type,
+            entities.c.archived.is_(False),
+        ]
+        match = pipeline.where(entities.c.doc, self.db.dialect)
+        if match is not None:  # leading $match stages run in the database
+            conditions.append(match)
+        query = (
+            sa.select(entities.c.doc)
+            .where(*conditions)
+            .order_by(entities.c.id)
+            .limit(MAX_AGGREGATE_INPUT + 1)
+        )
+        with self.db.read() as conn:
+            docs = [row.doc for row in conn.execute(query)]
+        if len(docs) > MAX_AGGREGATE_INPUT:
+            raise bad_request(
+                f"aggregate: more than {MAX_AGGREGATE_INPUT} {entity_type}s reach the stages "
+                "after the leading $match; narrow the $match"
+            )
+        return {"data": pipeline.run(docs)}
+
+
+# ---- document shaping ----------------------------------------------------------------------
+
+
+def _normalise(kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
+    """Store references as `$uuid` whatever form they came in (pyqalx sends both)."""
+    for key in kind.ref_maps:
+        if key in values and isinstance(values[key], dict):
+            values[key] = {name: _ref(ref, f"{key}.{name}") for name, ref in values[key].items()}
+    if kind.name == "factory" and isinstance(values.get("bots"), list):
+        values["bots"] = [
+            {k: _ref(v, f"bots.{i}.{k}") for k, v in entry.items()}
+            for i, entry in enumerate(values["bots"])
+        ]
+    return values
+
+
+def _ref(value: Any, where: str) -> dict[str, str]:
+    text = value.get("$uuid") if isinstance(value, dict) else value
+    guid = parse_guid(text) if isinstance(text, str) else None
+    if guid is None:
+        raise bad_request(f"{where}: {value!r} is not a guid")
+    return wire(guid)
+
+
+def _blueprint_entity_type(doc: dict[str, Any]) -> None:
+    schema = doc.get("schema")
+    if not isinstance(schema, dict) or "entity_type" not in schema:
+        raise bad_request("schema: a blueprint schema must contain 'entity_type'")
+    doc.setdefault("entity_type", schema["entity_type"])
+
+
+def _names_file(kind: Kind, body: Mapping[str, Any]) -> bool:
+    """A write that names a file gets a fresh upload URL in its answer."""
+    field = kind.file_field
+    return bool(field and isinstance(body.get(field), dict) and body[field].get("name"))
+
+
+@contextmanager
+def _name_clash(kind: Kind, doc: Mapping[str, Any]) -> Iterator[None]:
+    try:
+        yield
+    except IntegrityError:
+        if kind.unique_name:
+            raise conflict(f"a {kind.name} named {doc.get('name')!r} already exists") from None
+        raise

@@ -1,0 +1,72 @@
+"""Server settings: defaults < `QALX_SERVER_*` environment < explicit arguments (CLI flags).
+
+Every setting the server reads is declared here, in one place, with its environment name.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+import platformdirs
+
+ENV_PREFIX = "QALX_SERVER_"
+MiB = 1024 * 1024
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("qalx-server", appauthor=False))
+
+
+def _bool(value: object) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return bool(value)
+
+
+@attrs.frozen(kw_only=True)
+class Settings:
+    """How one qalx_server runs. `QALX_SERVER_<NAME>` sets `<name>` from the environment."""
+
+    data_dir: Path = attrs.field(factory=default_data_dir, converter=Path)
+    """Everything the embedded server keeps: database, files, secrets."""
+    database_url: str | None = None
+    """SQLAlchemy URL; default `sqlite:///<data_dir>/qalx.db`. PostgreSQL:
+    `postgresql+psycopg://user@host/db`."""
+    host: str = "127.0.0.1"
+    port: int = attrs.field(default=8000, converter=int)
+    public_url: str | None = None
+    """Base URL clients reach this server at (for signed file URLs); default: from the request."""
+    storage: Literal["local", "s3"] = "local"
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
+    max_body_bytes: int = attrs.field(default=16 * MiB, converter=int)
+    """Largest JSON request body accepted (413 beyond)."""
+    max_file_bytes: int = attrs.field(default=5 * 1024 * MiB, converter=int)
+    """Largest file accepted by the embedded file store (413 beyond)."""
+    file_url_expires: int = attrs.field(default=3600, converter=int)
+    """Lifetime in seconds of signed file URLs."""
+    token_cache_seconds: float = attrs.field(default=10.0, converter=float)
+    """How long a token lookup is cached in-process; a revoked token works this long at most."""
+    validate_responses: bool = attrs.field(default=False, converter=_bool)
+    """Check every answer against the spec (tests turn this on; costs time)."""
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'qalx.db'}"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Settings from `QALX_SERVER_*` variables, then `overrides` (None values are skipped)."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for field in attrs.fields(cls):
+            raw = environ.get(ENV_PREFIX + field.name.upper())
+            if raw is not None and raw != "":
+                values[field.name] = raw
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)

@@ -1,0 +1,1 @@
+"""Storage: the relational schema, database access, migrations and the query engine."""

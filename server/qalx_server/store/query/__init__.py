@@ -1,0 +1,43 @@
+"""MongoDB-compatible query engine over JSON documents stored one row per entity.
+
+Filters compile to SQL (PostgreSQL JSONB or SQLite JSON text); sorts compile to
+ORDER BY clauses with BSON cross-type ordering; projections and aggregation
+stages after a leading ``$match`` run in Python.  Every entry point validates
+its whole input first and raises :class:`QueryError` (HTTP 400) on refusal.
+"""
+
+from .aggregate import Pipeline, aggregate, parse_pipeline
+from .compiler import compile_filter, compile_node
+from .errors import QueryError, UnsupportedOperator
+from .extjson import canonical, from_python, to_python
+from .matcher import evaluate, matches
+from .paths import PathRewriter, qalx_rewrite_path
+from .projection import compile_projection
+from .sort import compile_sort, parse_sort, python_sort
+from .sqlite import install_on_engine, install_sqlite_functions
+from .tree import Node, parse_filter
+
+__all__ = [
+    "Node",
+    "PathRewriter",
+    "Pipeline",
+    "QueryError",
+    "UnsupportedOperator",
+    "aggregate",
+    "canonical",
+    "compile_filter",
+    "compile_node",
+    "compile_projection",
+    "compile_sort",
+    "evaluate",
+    "from_python",
+    "install_on_engine",
+    "install_sqlite_functions",
+    "matches",
+    "parse_filter",
+    "parse_pipeline",
+    "parse_sort",
+    "python_sort",
+    "qalx_rewrite_path",
+    "to_python",
+]

@@ -1,0 +1,318 @@
+"""PostgreSQL compiler: filter tree -> boolean SQL over a JSONB column.
+
+Route values come from *lax* SQL/JSON paths, whose member accessor unwraps one
+array level and silently skips non-objects, which is exactly Mongo's traversal.
+Scalar equality uses JSONB containment (``@>``, index friendly); other scalar
+predicates are jsonpath filters with bound ``vars`` (values are never
+interpolated, and no casts are used, so mixed types cannot raise).  Arrays,
+objects, regexes and ``$type`` are checked in SQL over the path's values.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    cast,
+    column,
+    exists,
+    false,
+    func,
+    literal,
+    literal_column,
+    not_,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.dialects.postgresql import JSONB, JSONPATH
+
+from .extjson import JSON, is_binary, is_date, is_uuid
+from .paths import Path, is_index
+from .tree import And, Cond, Const, ElemMatch, Node, Not, Or
+from .values import INT32_MAX, INT32_MIN, kind
+
+Expr = ColumnElement[Any]
+Bool = ColumnElement[bool]
+_CMP = {"eq": "==", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+_SPECIAL = ("$date", "$uuid", "$binary")
+MAX_CONTAINMENT_PARTS = 4
+
+
+def _k(part: str) -> str:
+    return '."' + part.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def routes(path: Path) -> list[str]:
+    """Lax jsonpaths (alternatives) selecting the values a Mongo path reaches.
+
+    A numeric component after a field also indexes an array: that alternative
+    filters the parent on the field being an array, so ``[0]`` never wraps a scalar.
+    """
+    if not path:
+        return ["strict $"]
+    options: list[list[tuple[str, str]]] = []  # per component: (prefix-guard, accessor)
+    for i, part in enumerate(path):
+        alts = [("", _k(part))]
+        if i >= 1 and is_index(part) and not is_index(path[i - 1]):
+            alts.append(("array", f"[{part}]"))
+        options.append(alts)
+    out = []
+    for combo in itertools.product(*options):
+        text = "lax $"
+        for i, (_guard, acc) in enumerate(combo):
+            if i + 1 < len(combo) and combo[i + 1][0] == "array":
+                text += f' ? (@{_k(path[i])}.type() == "array")'
+            text += acc
+        out.append(text)
+    return out
+
+
+def _jp(base: Expr, path: str, variables: dict[str, Any] | None = None) -> Bool:
+    args: list[Any] = [base, cast(literal(path), JSONPATH)]
+    if variables:
+        args.append(cast(literal(json.dumps(variables)), JSONB))
+    return func.jsonb_path_exists(*args)
+
+
+def _values(base: Expr, path: str) -> Any:
+    return (
+        func.jsonb_path_query(base, cast(literal(path), JSONPATH))
+        .table_valued(column("value", JSONB))
+        .render_derived()
+    )
+
+
+def _typeof(v: Expr) -> Expr:
+    return func.jsonb_typeof(v)
+
+
+def _special(v: Expr) -> Bool:
+    return or_(*[v.has_key(k) for k in _SPECIAL])
+
+
+def _scalar_filter(op: str, v: JSON) -> tuple[str, dict[str, Any]] | None:
+    """jsonpath filter text testing ``@`` against value ``v``, or None if not scalar."""
+    cmp = _CMP[op]
+    k = kind(v)
+    if k == "null":
+        return ('@.type() == "null"', {}) if op == "eq" else ("false", {})
+    if k in ("number", "string", "bool"):
+        jtype = {"number": "number", "string": "string", "bool": "boolean"}[k]
+        return (f'@.type() == "{jtype}" && @ {cmp} $v', {"v": v})
+    if is_date(v):
+        return (f'@.type() == "object" && @."$date" {cmp} $v', {"v": v["$date"]})
+    if is_uuid(v):
+        return (f'@.type() == "object" && @."$uuid" {cmp} $v', {"v": v["$uuid"]})
+    if is_binary(v):
+        if op != "eq":
+            return ("false", {})
+        return ('@."$binary" == $v && @."$type" == $t', {"v": v["$binary"], "t": v["$type"]})
+    return None
+
+
+def _contained(path: Path, v: JSON) -> list[JSON]:
+    """Containment documents equivalent to Mongo equality with scalar ``v`` on ``path``."""
+    leaf: JSON = {"$date": v["$date"]} if is_date(v) else v
+    docs: list[JSON] = []
+    for shape in itertools.product((False, True), repeat=len(path)):
+        node: JSON = [leaf] if shape[-1] else leaf
+        for part, wrap in zip(reversed(path), [*reversed(shape[:-1]), False], strict=True):
+            node = {part: node}
+            node = [node] if wrap else node
+        docs.append(node)
+    return docs
+
+
+class _Ctx:
+    def __init__(self, doc: Expr) -> None:
+        self.doc = doc
+
+    def node(self, node: Node) -> Bool:
+        if isinstance(node, Cond):
+            return self.cond(node)
+        if isinstance(node, And):
+            return and_(true(), *[self.node(c) for c in node.children])
+        if isinstance(node, Or):
+            return or_(false(), *[self.node(c) for c in node.children])
+        if isinstance(node, Not):
+            return not_(self.node(node.child))
+        if isinstance(node, Const):
+            return true() if node.value else false()
+        if isinstance(node, ElemMatch):
+            return self.elem_match(node)
+        raise AssertionError(node)
+
+    def over_values(self, path: str, build: Any) -> Bool:
+        v = _values(self.doc, path)
+        return exists(select(literal(1)).select_from(v).where(build(v.c.value)))
+
+    def cond(self, node: Cond) -> Bool:
+        path, op, arg = node.path, node.op, node.arg
+        alts = routes(path)
+        if op == "exists":
+            return or_(*[_jp(self.doc, r) for r in alts])
+        if op == "size":
+            size_path = 'strict $ ? (@.type() == "array" && @.size() == $n)'
+            return or_(
+                *[self.over_values(r, lambda v: _jp(v, size_path, {"n": arg})) for r in alts]
+            )
+        if op == "regex":
+            pattern = _pg_regex(*arg)
+            return or_(
+                *[
+                    self.over_values(
+                        r + ' ? (@.type() == "string")',
+                        lambda v: v.op("#>>")(literal_column("'{}'")).op("~")(pattern),
+                    )
+                    for r in alts
+                ]
+            )
+        if op == "type":
+            return or_(*[self.type_pred(r, arg, bool(path)) for r in alts])
+        values = arg if op == "in" else (arg,)
+        single = "eq" if op == "in" else op
+        terms: list[Bool] = []
+        for value in values:
+            for r in alts:
+                terms.append(self.value_pred(path, r, single, value))
+        found = or_(false(), *terms)
+        if op in ("eq", "in") and None in values and path:
+            found = or_(found, self.missing(path))
+        return found
+
+    def value_pred(self, path: Path, route: str, op: str, value: JSON) -> Bool:
+        scalar = _scalar_filter(op, value)
+        if scalar is not None:
+            text, variables = scalar
+            if (
+                op == "eq"
+                and kind(value) not in ("null",)
+                and path
+                and not any(is_index(p) for p in path[1:])
+                and len(path) <= MAX_CONTAINMENT_PARTS
+            ):
+                docs = _contained(path, value)
+                return or_(*[self.doc.op("@>")(cast(literal(json.dumps(d)), JSONB)) for d in docs])
+            guard = '@.type() != "array" && ' if path else ""
+            return _jp(self.doc, f"{route} ? ({guard}{text})", variables)
+        if op != "eq":
+            return false()
+        target = cast(literal(json.dumps(value)), JSONB)
+        own = self.over_values(route, lambda v: v == target)
+        if not path:
+            return own
+        return or_(own, self.over_values(route + "[*]", lambda v: v == target))
+
+    def type_pred(self, route: str, names: frozenset[str], expand: bool) -> Bool:
+        def test(v: Expr) -> Bool:
+            t = _typeof(v)
+            text = cast(v, JSONB).op("#>>")(literal_column("'{}'"))
+            is_double = and_(t == "number", text.op("~")("[.eE]"))
+            by_name: dict[str, Bool] = {
+                "double": is_double,
+                "int": and_(
+                    t == "number",
+                    not_(is_double),
+                    _jp(v, "strict $ ? (@ >= $lo && @ <= $hi)", {"lo": INT32_MIN, "hi": INT32_MAX}),
+                ),
+                "long": and_(
+                    t == "number",
+                    not_(is_double),
+                    not_(
+                        _jp(
+                            v,
+                            "strict $ ? (@ >= $lo && @ <= $hi)",
+                            {"lo": INT32_MIN, "hi": INT32_MAX},
+                        )
+                    ),
+                ),
+                "number": t == "number",
+                "string": t == "string",
+                "object": and_(t == "object", not_(_special(v))),
+                "array": t == "array",
+                "bool": t == "boolean",
+                "null": t == "null",
+                "date": and_(t == "object", v.has_key("$date")),
+                "binData": and_(
+                    t == "object",
+                    or_(v.has_key("$uuid"), v.has_key("$binary")),
+                ),
+            }
+            return or_(false(), *[by_name[n] for n in sorted(names) if n in by_name])
+
+        own = self.over_values(route, test)
+        if not expand:
+            return own
+        return or_(own, self.over_values(route + "[*]", test))
+
+    def missing(self, path: Path) -> Bool:
+        conds: list[Bool] = [not_(_jp(self.doc, "lax $" + _k(path[0])))]
+        for i in range(1, len(path)):
+            nxt = path[i]
+            for r in routes(path[:i]):
+                conds.append(
+                    self.over_values(
+                        r,
+                        lambda v, nxt=nxt: or_(
+                            _typeof(v).not_in(("object", "array")),
+                            and_(_typeof(v) == "object", not_(v.has_key(nxt))),
+                        ),
+                    )
+                )
+                if not is_index(nxt):
+                    # lax [*]: array elements (or the value itself); a filter here would
+                    # unwrap nested arrays a second time, so test them in SQL instead
+                    conds.append(
+                        self.over_values(
+                            r + "[*]",
+                            lambda v, nxt=nxt: and_(
+                                _typeof(v) == "object",
+                                not_(v.has_key(nxt)),
+                            ),
+                        )
+                    )
+        return or_(*conds)
+
+    def elem_match(self, node: ElemMatch) -> Bool:
+        terms: list[Bool] = []
+        for r in routes(node.path):
+            arr = _values(self.doc, r)
+            # silent strict [*]: elements of arrays, nothing (no error) for other values
+            el = (
+                func.jsonb_path_query(
+                    arr.c.value,
+                    cast(literal("strict $[*]"), JSONPATH),
+                    cast(literal("{}"), JSONB),
+                    true(),
+                )
+                .table_valued(column("value", JSONB))
+                .render_derived()
+                .lateral()
+            )
+            inner = _Ctx(el.c.value).node(node.inner)
+            if not node.on_value:
+                inner = and_(_typeof(el.c.value) == "object", not_(_special(el.c.value)), inner)
+            terms.append(exists(select(literal(1)).select_from(arr).join(el, true()).where(inner)))
+        return or_(*terms)
+
+
+def _pg_regex(pattern: str, options: str) -> str:
+    """Mongo/PCRE flags as a PostgreSQL ARE embedded-options prefix.
+
+    PCRE defaults (``.`` excludes newline, ``^$`` anchor the string) are ARE's
+    ``p``; ``m`` gives ``n`` (or ``w`` with ``s``), ``s`` alone is ARE's default.
+    """
+    m, s = "m" in options, "s" in options
+    flags = {(False, False): "p", (True, False): "n", (False, True): "s", (True, True): "w"}[(m, s)]
+    flags += "".join(f for f in "ix" if f in options)
+    return f"(?{flags}){pattern}"
+
+
+def compile_postgres(node: Node, doc: Expr) -> Bool:
+    """Boolean SQL expression for ``node`` over the JSONB expression ``doc``."""
+    return _Ctx(doc).node(node)

@@ -1,0 +1,277 @@
+"""SQLite compiler: filter tree -> boolean SQL over a JSON text column.
+
+Path routes are enumerated with ``json_tree`` and selected by matching the
+row's ``fullkey`` against a regular expression that encodes Mongo's traversal
+(one array level between components, numeric components as indexes).  Scalar
+predicates use ``type``/``atom``; arrays/objects compare through ``qalx_canon``.
+:func:`install_sqlite_functions` registers REGEXP helpers and ``qalx_canon``.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    event,
+    exists,
+    false,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.engine import Engine
+
+from .canon import canon_json_text, canon_text
+from .extjson import JSON, is_binary, is_date, is_uuid
+from .paths import Path, is_index
+from .tree import And, Cond, Const, ElemMatch, Node, Not, Or, regex_flags
+from .values import INT32_MAX, INT32_MIN, kind
+
+Expr = ColumnElement[Any]
+Bool = ColumnElement[bool]
+NUMBER = ("integer", "real")
+SPECIAL_KEYS = ('$."$date"', '$."$uuid"', '$."$binary"')
+_CMP = {"eq": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+
+
+@lru_cache(maxsize=512)
+def _rx(pattern: str, flags: int) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
+
+
+def _regexp(pattern: str | None, value: Any) -> bool:
+    if pattern is None or not isinstance(value, str):
+        return False
+    return _rx(pattern, 0).search(value) is not None
+
+
+def _qalx_regexp(pattern: str | None, options: str | None, value: Any) -> bool:
+    if pattern is None or not isinstance(value, str):
+        return False
+    return _rx(pattern, regex_flags(options or "")).search(value) is not None
+
+
+def install_sqlite_functions(dbapi_conn: sqlite3.Connection) -> None:
+    """Register ``REGEXP``, ``qalx_regexp(pattern, options, value)`` and ``qalx_canon``."""
+    dbapi_conn.create_function("regexp", 2, _regexp, deterministic=True)
+    dbapi_conn.create_function("qalx_regexp", 3, _qalx_regexp, deterministic=True)
+    dbapi_conn.create_function("qalx_canon", 1, canon_json_text, deterministic=True)
+
+
+def install_on_engine(engine: Engine) -> None:
+    """Install :func:`install_sqlite_functions` on every new connection of ``engine``."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        install_sqlite_functions(dbapi_conn)
+
+
+def _key(part: str) -> str:
+    """fullkey spelling of a member: bare, or quoted with ``\\`` and ``"`` escaped."""
+    quoted = re.escape(part.replace("\\", "\\\\").replace('"', '\\"'))
+    return f'\\.(?:{re.escape(part)}|"{quoted}")'
+
+
+def route_regex(path: Path) -> str:
+    """Regex (unanchored at the end) matching json_tree fullkeys of the route values."""
+    out = "\\$"
+    for i, part in enumerate(path):
+        if i == 0:
+            out += _key(part)
+        elif is_index(part):
+            out += f"(?:(?:\\[\\d+\\])?{_key(part)}|\\[{part}\\])"
+        else:
+            out += f"(?:\\[\\d+\\])?{_key(part)}"
+    return "^" + out
+
+
+def _plain(part: str) -> bool:
+    """Keys SQLite's JSON path syntax can quote (it has no escape for ``"``)."""
+    return '"' not in part and "\\" not in part
+
+
+def _key_absent(obj: Expr, part: str) -> Bool:
+    """``obj`` (JSON text of an object) has no member ``part``."""
+    if _plain(part):
+        return func.json_type(obj, f'$."{part}"').is_(None)
+    each = func.json_each(obj).table_valued("key")
+    return not_(exists(select(literal(1)).select_from(each).where(each.c.key == part)))
+
+
+def _tree(doc: Expr, path: Path) -> Any:
+    root = f'$."{path[0]}"' if path and _plain(path[0]) else "$"
+    return func.json_tree(doc, root).table_valued("key", "value", "type", "atom", "fullkey", "path")
+
+
+class _Ctx:
+    """Compilation of one tree against one JSON document expression."""
+
+    def __init__(self, doc: Expr) -> None:
+        self.doc = doc
+
+    def node(self, node: Node) -> Bool:
+        if isinstance(node, Cond):
+            return self.cond(node)
+        if isinstance(node, And):
+            return and_(true(), *[self.node(c) for c in node.children])
+        if isinstance(node, Or):
+            return or_(false(), *[self.node(c) for c in node.children])
+        if isinstance(node, Not):
+            return not_(self.node(node.child))
+        if isinstance(node, Const):
+            return true() if node.value else false()
+        if isinstance(node, ElemMatch):
+            return self.elem_match(node)
+        raise AssertionError(node)
+
+    def _rows(self, path: Path, suffix: str, where: Bool) -> Bool:
+        t = _tree(self.doc, path)
+        pattern = route_regex(path) + suffix + "$"
+        return exists(
+            select(literal(1)).select_from(t).where(t.c.fullkey.regexp_match(pattern), where)
+        )
+
+    def cond(self, node: Cond) -> Bool:
+        path, op, arg = node.path, node.op, node.arg
+        expand = "(?:\\[\\d+\\])?" if path else ""
+        if op == "exists":
+            return self._rows(path, "", true())
+        if op == "size":
+            t = _tree(self.doc, path)
+            pattern = route_regex(path) + "$"
+            return exists(
+                select(literal(1))
+                .select_from(t)
+                .where(
+                    t.c.fullkey.regexp_match(pattern),
+                    t.c.type == "array",
+                    func.json_array_length(t.c.value) == arg,
+                )
+            )
+        values = arg if op == "in" else (arg,)
+        t = _tree(self.doc, path)
+        if op == "regex":
+            preds = [and_(t.c.type == "text", func.qalx_regexp(arg[0], arg[1], t.c.atom) == 1)]
+        elif op == "type":
+            preds = [self.type_pred(t, arg)]
+        else:
+            preds = [self.value_pred(t, "eq" if op == "in" else op, v) for v in values]
+        pattern = route_regex(path) + expand + "$"
+        found: Bool = exists(
+            select(literal(1))
+            .select_from(t)
+            .where(t.c.fullkey.regexp_match(pattern), or_(false(), *preds))
+        )
+        if op in ("eq", "in") and None in values and path:
+            found = or_(found, self.missing(path))
+        return found
+
+    def value_pred(self, t: Any, op: str, v: JSON) -> Bool:
+        sql_op = _CMP[op]
+        k = kind(v)
+        if k == "null":
+            return t.c.type == "null" if op == "eq" else false()
+        if k == "bool":
+            return and_(t.c.type.in_(("true", "false")), t.c.atom.op(sql_op)(int(v)))
+        if k == "number":
+            return and_(t.c.type.in_(NUMBER), t.c.atom.op(sql_op)(v))
+        if k == "string":
+            return and_(t.c.type == "text", t.c.atom.op(sql_op)(v))
+        if is_date(v):
+            ms = func.json_extract(t.c.value, '$."$date"')
+            return and_(
+                t.c.type == "object",
+                func.json_type(t.c.value, '$."$date"').in_(NUMBER),
+                ms.op(sql_op)(v["$date"]),
+            )
+        if is_uuid(v):
+            return and_(
+                t.c.type == "object",
+                func.json_type(t.c.value, '$."$uuid"') == "text",
+                func.json_extract(t.c.value, '$."$uuid"').op(sql_op)(v["$uuid"]),
+            )
+        if is_binary(v) and op == "eq":
+            return and_(
+                t.c.type == "object",
+                func.json_extract(t.c.value, '$."$binary"') == v["$binary"],
+                func.json_extract(t.c.value, '$."$type"') == v["$type"],
+            )
+        if op != "eq":
+            return false()
+        return and_(t.c.type.in_(("object", "array")), func.qalx_canon(t.c.value) == canon_text(v))
+
+    def type_pred(self, t: Any, names: frozenset[str]) -> Bool:
+        special = or_(*[func.json_type(t.c.value, k).is_not(None) for k in SPECIAL_KEYS])
+        obj = t.c.type == "object"
+        by_name: dict[str, Bool] = {
+            "double": t.c.type == "real",
+            "int": and_(t.c.type == "integer", t.c.atom.between(INT32_MIN, INT32_MAX)),
+            "long": and_(t.c.type == "integer", not_(t.c.atom.between(INT32_MIN, INT32_MAX))),
+            "number": t.c.type.in_(NUMBER),
+            "string": t.c.type == "text",
+            "object": and_(obj, not_(special)),
+            "array": t.c.type == "array",
+            "bool": t.c.type.in_(("true", "false")),
+            "null": t.c.type == "null",
+            "date": and_(obj, func.json_type(t.c.value, SPECIAL_KEYS[0]).is_not(None)),
+            "binData": and_(
+                obj,
+                or_(
+                    func.json_type(t.c.value, SPECIAL_KEYS[1]).is_not(None),
+                    func.json_type(t.c.value, SPECIAL_KEYS[2]).is_not(None),
+                ),
+            ),
+        }
+        return or_(false(), *[by_name[n] for n in sorted(names) if n in by_name])
+
+    def missing(self, path: Path) -> Bool:
+        """Some route of ``path`` ends at a missing field (or passes through a scalar)."""
+        conds: list[Bool] = [_key_absent(self.doc, path[0])]
+        for i in range(1, len(path)):
+            nxt = path[i]
+            t = _tree(self.doc, path[:i])
+            lacks = _key_absent(t.c.value, nxt)
+            prefix = route_regex(path[:i])
+            here = and_(
+                t.c.fullkey.regexp_match(prefix + "$"),
+                or_(
+                    and_(t.c.type == "object", lacks),
+                    t.c.type.not_in(("object", "array")),
+                ),
+            )
+            clauses = [here]
+            if not is_index(nxt):
+                clauses.append(
+                    and_(
+                        t.c.fullkey.regexp_match(prefix + "\\[\\d+\\]$"),
+                        t.c.type == "object",
+                        lacks,
+                    )
+                )
+            conds.append(exists(select(literal(1)).select_from(t).where(or_(*clauses))))
+        return or_(*conds)
+
+    def elem_match(self, node: ElemMatch) -> Bool:
+        t = _tree(self.doc, node.path)
+        elem_json = self.doc.op("->")(t.c.fullkey)
+        inner = _Ctx(elem_json).node(node.inner)
+        if not node.on_value:
+            special = or_(*[func.json_type(t.c.value, k).is_not(None) for k in SPECIAL_KEYS])
+            inner = and_(t.c.type == "object", not_(special), inner)
+        pattern = route_regex(node.path) + "\\[\\d+\\]$"
+        return exists(
+            select(literal(1)).select_from(t).where(t.c.fullkey.regexp_match(pattern), inner)
+        )
+
+
+def compile_sqlite(node: Node, doc: Expr) -> Bool:
+    """Boolean SQL expression for ``node`` over the SQLite JSON text expression ``doc``."""
+    return _Ctx(doc).node(node)

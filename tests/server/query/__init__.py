@@ -1,0 +1,1 @@
+"""Tests of the MongoDB-compatible query engine (qalx_server.store.query)."""

@@ -1,0 +1,1 @@
+"""Test support shared across suites: real services, started and torn down per run."""
