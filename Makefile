@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install generate check-generated lint typecheck pytest test check clean
+.PHONY: install generate check-generated lint typecheck pytest test check bench serve clean
 
 install: $(INSTALLED)
 
@@ -35,6 +35,15 @@ pytest: $(INSTALLED)
 test: check-generated typecheck pytest
 
 check: lint test
+
+# Speed goals are checked here, never in tests; results land in bench/results/.
+# wrk (Debian package `wrk`) gives the most faithful load; without it a Python client is used.
+bench: $(INSTALLED)
+	$(BIN)/python bench/server_throughput.py --postgres
+
+# The embedded server with default settings (data under the platform's user data dir).
+serve: $(INSTALLED)
+	$(BIN)/qalx server start
 
 clean:
 	rm -rf $(VENV) .venv-pyqalx .mypy_cache .pytest_cache .ruff_cache

@@ -50,10 +50,22 @@ class Settings:
     """Largest file accepted by the embedded file store (413 beyond)."""
     file_url_expires: int = attrs.field(default=3600, converter=int)
     """Lifetime in seconds of signed file URLs."""
+    threads: int = attrs.field(default=16, converter=int)
+    """Threads that run request handlers (each holds at most one database connection)."""
     token_cache_seconds: float = attrs.field(default=10.0, converter=float)
     """How long a token lookup is cached in-process; a revoked token works this long at most."""
     validate_responses: bool = attrs.field(default=False, converter=_bool)
     """Check every answer against the spec (tests turn this on; costs time)."""
+    broker_credential_lifetime: int = attrs.field(default=12 * 3600, converter=int)
+    """Seconds the built-in broker's temporary SQS credentials stay valid (refreshed by the
+    queue entity's GET; pyqalx refreshes when under an hour is left)."""
+    broker_poll_interval: float = attrs.field(default=0.5, converter=float)
+    """How often a long-polling ReceiveMessage re-reads the database, to see sends made by
+    other server processes and visibility timeouts running out (same-process sends wake it
+    at once)."""
+    broker_region: str = "eu-west-2"
+    """The region the built-in broker reports (queue ARNs, `info.region`); any region a client
+    signs with is accepted."""
 
     @property
     def resolved_database_url(self) -> str:

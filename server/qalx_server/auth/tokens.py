@@ -85,7 +85,7 @@ class Authenticator:
             .outerjoin(users, users.c.id == tokens.c.user_id)
             .where(tokens.c.key_hash == digest)
         )
-        with self._db.read() as conn:
+        with self._db.read(snapshot=False) as conn:
             row = conn.execute(query).first()
         if row is None or row.revoked_at is not None:
             raise AuthError("invalid or revoked token")

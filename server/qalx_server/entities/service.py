@@ -43,6 +43,15 @@ def stamp(principal: Principal) -> dict[str, Any]:
     return {"on": now_date(), "by": principal.actor()}
 
 
+# Built once: the entity lookup runs on nearly every request.
+_LOAD = sa.select(entities.c.id, entities.c.doc, entities.c.file_key, entities.c.archived).where(
+    entities.c.guid == sa.bindparam("guid"),
+    entities.c.company_id == sa.bindparam("company_id"),
+    entities.c.entity_type == sa.bindparam("entity_type"),
+)
+_LOAD_FOR_UPDATE = _LOAD.with_for_update()
+
+
 @attrs.define
 class Stored:
     """One entity row as the service works with it."""
@@ -80,16 +89,9 @@ class EntityService:
         *,
         lock: bool = False,
     ) -> Stored:
-        query = sa.select(
-            entities.c.id, entities.c.doc, entities.c.file_key, entities.c.archived
-        ).where(
-            entities.c.guid == guid,
-            entities.c.company_id == principal.company_id,
-            entities.c.entity_type == entity_type,
-        )
-        if lock and self.db.locks_rows:
-            query = query.with_for_update()
-        row = conn.execute(query).first()
+        query = _LOAD_FOR_UPDATE if lock and self.db.locks_rows else _LOAD
+        params = {"guid": guid, "company_id": principal.company_id, "entity_type": entity_type}
+        row = conn.execute(query, params).first()
         if row is None:
             raise not_found(entity_type, guid)
         return Stored(row.id, guid, row.doc, row.file_key, row.archived)
@@ -288,7 +290,7 @@ class EntityService:
         fields: list[str],
         base_url: str,
     ) -> dict[str, Any]:
-        with self.db.read() as conn:
+        with self.db.read(snapshot=False) as conn:
             stored = self.load(conn, principal, entity_type, guid)
         return self.render(KINDS[entity_type], stored, Rendering(base_url, fields=tuple(fields)))
 

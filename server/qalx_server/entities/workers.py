@@ -59,7 +59,7 @@ class WorkerService:
     def get(
         self, principal: Principal, bot_guid: str, worker_guid: str, fields: list[str]
     ) -> dict[str, Any]:
-        with self.db.read() as conn:
+        with self.db.read(snapshot=False) as conn:
             stored = self.entities.load(conn, principal, "bot", bot_guid)
         worker = _find(stored, worker_guid)
         project = querying.projector(fields, WORKER_REQUIRED_IN_PROJECTION)
@@ -94,7 +94,7 @@ class WorkerService:
             self.entities.save(conn, BOT, stored)
 
     def list(self, principal: Principal, bot_guid: str, params: dict[str, Any]) -> dict[str, Any]:
-        with self.db.read() as conn:
+        with self.db.read(snapshot=False) as conn:
             stored = self.entities.load(conn, principal, "bot", bot_guid)
         workers = stored.doc.get("workers", [])
         filt = querying.parse_query_text(params.get("query"))
