@@ -44,3 +44,11 @@ def serve(app: ASGIApp) -> Iterator[str]:
             thread.join(_START_TIMEOUT)
     finally:
         sock.close()
+
+
+def free_port() -> int:
+    """A port free right now, for servers started as separate processes."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port

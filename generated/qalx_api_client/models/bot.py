@@ -29,8 +29,8 @@ class Bot:
 
     Attributes:
         guid (Guid): A guid in legacy Extended JSON. The server emits 32 lowercase hex digits.
-        info (BotInfo | Unset): `Info` plus the bot's own token, returned by `POST bot` (and on later reads by the same
-            company) so the bot session can authenticate as the bot.
+        info (BotInfo | Unset): `Info` plus the bot's own token, in the answer to `POST bot` only, so the bot session
+            can authenticate as the bot. Tokens are stored hashed, so later reads cannot show it.
         name (str | Unset):
         config (Data | Unset): Free-form structured data (Extended JSON values allowed at any depth).
         host (Host | Unset): Where a bot runs.

@@ -18,8 +18,8 @@ T = TypeVar("T", bound="BotInfo")
 
 @_attrs_define
 class BotInfo:
-    """`Info` plus the bot's own token, returned by `POST bot` (and on later reads by the same
-    company) so the bot session can authenticate as the bot.
+    """`Info` plus the bot's own token, in the answer to `POST bot` only, so the bot session
+    can authenticate as the bot. Tokens are stored hashed, so later reads cannot show it.
 
         Attributes:
             created (Stamp | Unset):

@@ -1,0 +1,75 @@
+"""Storage guarantees: migrations equal the schema, and concurrent writers lose nothing."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from qalx_api_client import models
+from qalx_api_client.api.bot import create_bot, get_bot, replace_bot_workers
+from qalx_api_client.api.item import aggregate_items, create_item
+from qalx_api_client.api.worker import update_worker
+from qalx_server.store.tables import metadata
+
+from .conftest import LiveServer, Tenant
+from .helpers import ok, present, query
+
+
+def test_migrations_build_exactly_the_declared_schema(live: LiveServer) -> None:
+    with live.server.db.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+
+
+def test_concurrent_worker_updates_are_all_kept(tenant: Tenant) -> None:
+    bot = ok(create_bot.sync_detailed(client=tenant.client, body=models.BotCreate(name="b")), 201)
+    token = present(present(bot.info).credentials).token
+    guid = uuid.UUID(hex=bot.guid.uuid)
+    body = models.ReplaceWorkers(workers=8)
+    workers = present(
+        ok(
+            replace_bot_workers.sync_detailed(guid, client=tenant.client_for(token), body=body)
+        ).workers
+    )
+    errors: list[BaseException] = []
+
+    def report(index: int) -> None:
+        # Each worker process PATCHes its own worker at the same moment (read-modify-write of
+        # the bot document on the server).
+        client = tenant.client_for(token)
+        try:
+            for step in range(5):
+                state = models.WorkerUpdate.from_dict({"status": {"message": f"{index}:{step}"}})
+                ok(
+                    update_worker.sync_detailed(
+                        guid, uuid.UUID(hex=workers[index].guid.uuid), client=client, body=state
+                    )
+                )
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=report, args=(i,)) for i in range(len(workers))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    final = present(ok(get_bot.sync_detailed(guid, client=tenant.client)).workers)
+    assert sorted(present(w.status).message or "" for w in final) == sorted(
+        f"{i}:4" for i in range(8)
+    )
+
+
+def test_aggregation_sees_only_the_callers_company(tenant: Tenant, other_tenant: Tenant) -> None:
+    for client in (tenant.client, other_tenant.client, other_tenant.client):
+        ok(
+            create_item.sync_detailed(
+                client=client, body=models.ItemCreate.from_dict({"data": {"v": 1}})
+            ),
+            201,
+        )
+    count = models.AggregateRequest(aggregate=query([{"$count": "n"}]))
+    rows = ok(aggregate_items.sync_detailed(client=tenant.client, body=count)).data
+    assert [r.to_dict() for r in rows] == [{"n": 1}]
