@@ -20,11 +20,16 @@ from qalx_server.api.handlers import Answer, Call, Handler, build_handlers
 from qalx_server.api.operations import Operation, compile_operations
 from qalx_server.api.schemas import check, problems
 from qalx_server.auth import Authenticator, AuthError
+from qalx_server.broker import Broker
 from qalx_server.entities import querying
+from qalx_server.entities.hooks import BotHooks, QueueHooks
+from qalx_server.entities.queues import QueueOperations
 from qalx_server.entities.service import EntityService
 from qalx_server.entities.workers import WorkerService
 from qalx_server.files.base import FileStore
 from qalx_server.guids import parse_guid
+from qalx_server.queueing import QueueBackend
+from qalx_server.queueing.builtin import BuiltinQueueBackend
 from qalx_server.settings import Settings
 from qalx_server.spec import spec_text
 from qalx_server.store.database import Database
@@ -42,15 +47,19 @@ class QalxServer:
         self.db = Database(settings.resolved_database_url)
         self.files = files if files is not None else make_file_store(settings)
         self.auth = Authenticator(self.db, settings.token_cache_seconds)
-        self.entities = EntityService(self.db, self.files)
-        self.workers = WorkerService(self.entities)
-        self.handlers = build_handlers(self.entities, self.workers)
-        self.operations = compile_operations()
-        _check_coverage(self.operations, self.handlers)
         # Handlers use the database synchronously, so they run on these threads. A plain
         # executor: anyio's to_thread (Starlette's run_in_threadpool) costs several times more
         # per hand-off, which showed as a third of the time of a GET (bench/server_throughput).
         self.executor = ThreadPoolExecutor(settings.threads, thread_name_prefix="qalx-handler")
+        self.broker = Broker.from_settings(settings, self.db, executor=self.executor)
+        self.queues: QueueBackend = BuiltinQueueBackend(self.broker, settings.broker_region)
+        hooks = {"queue": QueueHooks(self.queues), "bot": BotHooks(self.queues)}
+        self.entities = EntityService(self.db, self.files, hooks)
+        self.workers = WorkerService(self.entities)
+        queue_operations = QueueOperations(self.entities, self.queues)
+        self.handlers = build_handlers(self.entities, self.workers, queue_operations)
+        self.operations = compile_operations()
+        _check_coverage(self.operations, self.handlers)
 
     def close(self) -> None:
         self.executor.shutdown(wait=True)
@@ -101,6 +110,7 @@ def create_app(settings: Settings, files: FileStore | None = None) -> Starlette:
         Route("/openapi.yaml", _serve_spec, methods=["GET"]),
         Route("/docs", _serve_docs, methods=["GET"]),
     ]
+    routes += server.broker.routes()
     local_routes = getattr(server.files, "routes", None)
     if callable(local_routes):
         routes += local_routes()

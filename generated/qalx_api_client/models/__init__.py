@@ -18,6 +18,8 @@ from .bot_update_workers_item import BotUpdateWorkersItem
 from .create_item_qalx_bulk import CreateItemQalxBulk
 from .data import Data
 from .date_time import DateTime
+from .dead_letter import DeadLetter
+from .dead_letter_list import DeadLetterList
 from .error import Error
 from .error_item import ErrorItem
 from .factory import Factory
@@ -57,14 +59,18 @@ from .notification import Notification
 from .notification_create import NotificationCreate
 from .notification_list import NotificationList
 from .notification_update import NotificationUpdate
+from .optional_date_time import OptionalDateTime
 from .queue import Queue
 from .queue_create import QueueCreate
 from .queue_credentials import QueueCredentials
 from .queue_info import QueueInfo
 from .queue_list import QueueList
 from .queue_parameters import QueueParameters
+from .queue_stats import QueueStats
 from .queue_update import QueueUpdate
 from .replace_workers import ReplaceWorkers
+from .replay import Replay
+from .replay_result import ReplayResult
 from .run_state import RunState
 from .set_ import Set
 from .set_items import SetItems
@@ -101,6 +107,8 @@ __all__ = (
     "CreateItemQalxBulk",
     "Data",
     "DateTime",
+    "DeadLetter",
+    "DeadLetterList",
     "Error",
     "ErrorItem",
     "Factory",
@@ -140,14 +148,18 @@ __all__ = (
     "NotificationCreate",
     "NotificationList",
     "NotificationUpdate",
+    "OptionalDateTime",
     "Queue",
     "QueueCreate",
     "QueueCredentials",
     "QueueInfo",
     "QueueList",
     "QueueParameters",
+    "QueueStats",
     "QueueUpdate",
     "ReplaceWorkers",
+    "Replay",
+    "ReplayResult",
     "RunState",
     "Set",
     "SetItems",

@@ -28,6 +28,9 @@ class QueueInfo:
                 lists unless the `query` names `info.archived`.
             queue_url (str | Unset): The SQS queue URL.
             credentials (QueueCredentials | Unset): Temporary credentials for the queue's SQS calls.
+            endpoint_url (str | Unset): Where to send this queue's SQS calls (boto3's `endpoint_url`). Absent when the
+                queue is in Amazon SQS itself, so boto3's default endpoint applies.
+            region (str | Unset): The region to sign SQS calls for.
     """
 
     created: Stamp | Unset = UNSET
@@ -35,6 +38,8 @@ class QueueInfo:
     archived: bool | Unset = UNSET
     queue_url: str | Unset = UNSET
     credentials: QueueCredentials | Unset = UNSET
+    endpoint_url: str | Unset = UNSET
+    region: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -54,6 +59,10 @@ class QueueInfo:
         if not isinstance(self.credentials, Unset):
             credentials = self.credentials.to_dict()
 
+        endpoint_url = self.endpoint_url
+
+        region = self.region
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -67,6 +76,10 @@ class QueueInfo:
             field_dict["queue_url"] = queue_url
         if credentials is not UNSET:
             field_dict["credentials"] = credentials
+        if endpoint_url is not UNSET:
+            field_dict["endpoint_url"] = endpoint_url
+        if region is not UNSET:
+            field_dict["region"] = region
 
         return field_dict
 
@@ -101,12 +114,18 @@ class QueueInfo:
         else:
             credentials = QueueCredentials.from_dict(_credentials)
 
+        endpoint_url = d.pop("endpoint_url", UNSET)
+
+        region = d.pop("region", UNSET)
+
         queue_info = cls(
             created=created,
             modified=modified,
             archived=archived,
             queue_url=queue_url,
             credentials=credentials,
+            endpoint_url=endpoint_url,
+            region=region,
         )
 
         queue_info.additional_properties = d

@@ -16,19 +16,28 @@ class QueueParameters:
     """
     Attributes:
         visibility_timeout (int | Unset): Seconds a received message stays invisible (pyqalx sends MSG_BLACKOUTSECONDS).
+        max_receive_count (int | Unset): How many times a message may be received without being deleted before it moves
+            to
+            the queue's dead-letter companion.
+             Default: 5.
     """
 
     visibility_timeout: int | Unset = UNSET
+    max_receive_count: int | Unset = 5
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         visibility_timeout = self.visibility_timeout
+
+        max_receive_count = self.max_receive_count
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
         if visibility_timeout is not UNSET:
             field_dict["VisibilityTimeout"] = visibility_timeout
+        if max_receive_count is not UNSET:
+            field_dict["maxReceiveCount"] = max_receive_count
 
         return field_dict
 
@@ -37,8 +46,11 @@ class QueueParameters:
         d = dict(src_dict)
         visibility_timeout = d.pop("VisibilityTimeout", UNSET)
 
+        max_receive_count = d.pop("maxReceiveCount", UNSET)
+
         queue_parameters = cls(
             visibility_timeout=visibility_timeout,
+            max_receive_count=max_receive_count,
         )
 
         queue_parameters.additional_properties = d

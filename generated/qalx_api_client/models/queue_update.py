@@ -19,7 +19,8 @@ T = TypeVar("T", bound="QueueUpdate")
 
 @_attrs_define
 class QueueUpdate:
-    """
+    """A queue cannot be renamed (400); its parameters can change.
+
     Attributes:
         name (str | Unset):
         parameters (QueueParameters | Unset):

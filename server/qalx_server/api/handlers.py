@@ -12,6 +12,7 @@ from qalx_server import __version__
 from qalx_server.auth.principal import Principal
 from qalx_server.checks import validate_plan, validate_tags
 from qalx_server.entities.kinds import KINDS
+from qalx_server.entities.queues import QueueOperations
 from qalx_server.entities.service import MAX_BULK, EntityService
 from qalx_server.entities.workers import WorkerService
 
@@ -57,7 +58,9 @@ class Answer:
 Handler = Callable[[Call], Answer]
 
 
-def build_handlers(entities: EntityService, workers: WorkerService) -> dict[str, Handler]:
+def build_handlers(
+    entities: EntityService, workers: WorkerService, queues: QueueOperations
+) -> dict[str, Handler]:
     handlers: dict[str, Handler] = {}
 
     for entity_type in KINDS:
@@ -95,6 +98,15 @@ def build_handlers(entities: EntityService, workers: WorkerService) -> dict[str,
         return Answer(204)
 
     handlers["delete_worker"] = delete_worker
+    handlers["get_queue_stats"] = lambda call: Answer(
+        200, queues.stats(call.principal, call.path["guid"])
+    )
+    handlers["list_dead_letters"] = lambda call: Answer(
+        200, queues.dead_letters(call.principal, call.path["guid"], call.query["limit"])
+    )
+    handlers["replay_dead_letters"] = lambda call: Answer(
+        200, queues.replay(call.principal, call.path["guid"], call.body)
+    )
     handlers["validate_tags"] = lambda call: Answer(200, validate_tags(call.body["tags"]))
     handlers["validate_factory_plan"] = lambda call: Answer(200, validate_plan(call.body["plan"]))
     handlers["get_health"] = lambda call: Answer(200, {"status": "ok", "version": __version__})

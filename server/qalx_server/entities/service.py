@@ -11,7 +11,6 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-import attrs
 import sqlalchemy as sa
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
@@ -26,8 +25,10 @@ from qalx_server.store.database import Database
 from qalx_server.store.tables import entities
 
 from . import querying
+from .hooks import Hooks
 from .kinds import KINDS, Kind
 from .listing import envelope
+from .records import Rendering, Stored
 
 MAX_BULK = 1000
 MAX_AGGREGATE_INPUT = 100_000
@@ -52,31 +53,22 @@ _LOAD = sa.select(entities.c.id, entities.c.doc, entities.c.file_key, entities.c
 _LOAD_FOR_UPDATE = _LOAD.with_for_update()
 
 
-@attrs.define
-class Stored:
-    """One entity row as the service works with it."""
-
-    id: int
-    guid: str
-    doc: dict[str, Any]
-    file_key: str | None
-    archived: bool
-
-
-@attrs.frozen
-class Rendering:
-    """How to answer with a document: where the server is, and what to add or keep."""
-
-    base_url: str
-    put_url: bool = False
-    fields: tuple[str, ...] = ()
-    extra_info: Mapping[str, Any] | None = None
-
-
 class EntityService:
-    def __init__(self, db: Database, files: FileStore) -> None:
+    def __init__(
+        self, db: Database, files: FileStore, hooks: Mapping[str, Hooks] | None = None
+    ) -> None:
         self.db = db
         self.files = files
+        self.hooks = dict(hooks or {})
+        self._no_hooks = Hooks()
+
+    def hooks_for(self, kind: Kind) -> Hooks:
+        return self.hooks.get(kind.name, self._no_hooks)
+
+    def _info(
+        self, conn: Connection, kind: Kind, who: Principal, stored: Stored, base_url: str
+    ) -> Mapping[str, Any] | None:
+        return self.hooks_for(kind).info(conn, who, stored, base_url)
 
     # ---- reading rows -------------------------------------------------------------------
 
@@ -135,7 +127,9 @@ class EntityService:
             raise forbidden("bots cannot create bots: use a user token")
         with self.db.write() as conn:
             stored, extra = self._insert(conn, principal, kind, body)
-        return self.render(kind, stored, Rendering(base_url, _names_file(kind, body), (), extra))
+            self.hooks_for(kind).inserted(conn, principal, stored, base_url)
+            info = {**(self._info(conn, kind, principal, stored, base_url) or {}), **(extra or {})}
+        return self.render(kind, stored, Rendering(base_url, _names_file(kind, body), (), info))
 
     def _insert(
         self, conn: Connection, principal: Principal, kind: Kind, body: dict[str, Any]
@@ -217,6 +211,7 @@ class EntityService:
         kind = KINDS[entity_type]
         with self.db.write() as conn:
             stored = self.load(conn, principal, entity_type, guid, lock=True)
+            before = dict(stored.doc)
             changes = {k: v for k, v in body.items() if k in kind.update_keys}
             if kind.file_field:
                 changes.pop(kind.file_field, None)  # handled by _apply_file
@@ -226,10 +221,12 @@ class EntityService:
             stored.doc["info"] = {**stored.doc["info"], "modified": stamp(principal)}
             old_key = stored.file_key
             self._apply_file(kind, stored, body, principal)
+            self.hooks_for(kind).updating(conn, principal, before, stored, base_url)
             self.save(conn, kind, stored)
+            info = self._info(conn, kind, principal, stored, base_url)
         if old_key and old_key != stored.file_key:
             self.files.delete(old_key)
-        return self.render(kind, stored, Rendering(base_url, _names_file(kind, body)))
+        return self.render(kind, stored, Rendering(base_url, _names_file(kind, body), (), info))
 
     def archive(
         self, principal: Principal, entity_type: str, guid: str, base_url: str
@@ -237,6 +234,7 @@ class EntityService:
         kind = KINDS[entity_type]
         with self.db.write() as conn:
             stored = self.load(conn, principal, entity_type, guid, lock=True)
+            self.hooks_for(kind).removing(conn, principal, stored, deleting=False)
             stored.archived = True
             stored.doc["info"] = {
                 **stored.doc["info"],
@@ -249,6 +247,7 @@ class EntityService:
     def delete(self, principal: Principal, entity_type: str, guid: str) -> None:
         with self.db.write() as conn:
             stored = self.load(conn, principal, entity_type, guid, lock=True)
+            self.hooks_for(KINDS[entity_type]).removing(conn, principal, stored, deleting=True)
             conn.execute(entities.delete().where(entities.c.id == stored.id))
             if entity_type == "bot":
                 revoke_bot_tokens(conn, guid)
@@ -290,9 +289,12 @@ class EntityService:
         fields: list[str],
         base_url: str,
     ) -> dict[str, Any]:
-        with self.db.read(snapshot=False) as conn:
+        kind = KINDS[entity_type]
+        hooks = self.hooks_for(kind)
+        with self.db.write() if hooks.writes_on_read else self.db.read(snapshot=False) as conn:
             stored = self.load(conn, principal, entity_type, guid)
-        return self.render(KINDS[entity_type], stored, Rendering(base_url, fields=tuple(fields)))
+            info = hooks.info(conn, principal, stored, base_url)
+        return self.render(kind, stored, Rendering(base_url, fields=tuple(fields), extra_info=info))
 
     def list(
         self, principal: Principal, entity_type: str, params: dict[str, Any], base_url: str
@@ -311,20 +313,31 @@ class EntityService:
             params.get("sort") or [], entities.c.doc, self.db.dialect, entities.c.id
         )
         page = (
-            sa.select(entities.c.id, entities.c.guid, entities.c.doc, entities.c.file_key)
+            sa.select(
+                entities.c.id,
+                entities.c.guid,
+                entities.c.doc,
+                entities.c.file_key,
+                entities.c.archived,
+            )
             .where(*conditions)
             .order_by(*order)
             .offset(params["skip"])
             .limit(params["limit"])
         )
         total = sa.select(sa.func.count()).select_from(entities).where(*conditions)
-        with self.db.read() as conn:
+        hooks = self.hooks_for(kind)
+        fields = tuple(params.get("fields") or ())
+        data = []
+        with self.db.write() if hooks.writes_on_read else self.db.read() as conn:
             rows = conn.execute(page).all()
             count = int(conn.execute(total).scalar_one())
-        how = Rendering(base_url, fields=tuple(params.get("fields") or ()))
-        data = [
-            self.render(kind, Stored(r.id, r.guid, r.doc, r.file_key, False), how) for r in rows
-        ]
+            for row in rows:
+                stored = Stored(row.id, row.guid, row.doc, row.file_key, row.archived)
+                info = hooks.info(conn, principal, stored, base_url)
+                data.append(
+                    self.render(kind, stored, Rendering(base_url, fields=fields, extra_info=info))
+                )
         return envelope(data, count, params, entity_type)
 
     def aggregate(

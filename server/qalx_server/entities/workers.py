@@ -16,7 +16,8 @@ from qalx_server.store import query as engine
 from . import querying
 from .kinds import KINDS, WORKER_DEFAULTS, WORKER_REQUIRED_IN_PROJECTION
 from .listing import envelope
-from .service import EntityService, Rendering, Stored, stamp
+from .records import Rendering, Stored
+from .service import EntityService, stamp
 
 BOT = KINDS["bot"]
 

@@ -81,3 +81,82 @@ entities = Table(
     UniqueConstraint("company_id", "entity_type", "unique_name"),
     Index(None, "company_id", "entity_type", "archived", "id"),
 )
+
+# ---- the built-in SQS-compatible broker (qalx_server.broker) ------------------------------
+# Times are integer milliseconds since the Unix epoch: exact, compared the same way on SQLite
+# and PostgreSQL, and what SQS itself reports (SentTimestamp, ApproximateFirstReceiveTimestamp).
+
+broker_queues = Table(
+    "broker_queues",
+    metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("company_id", RowId, ForeignKey("companies.id", ondelete="CASCADE"), nullable=False),
+    # The SQS queue name (`<sanitised qalx name>.fifo`, companions `...-dlq.fifo`).
+    Column("name", String(80), nullable=False),
+    Column("fifo", Boolean, nullable=False),
+    Column("content_based_dedup", Boolean, nullable=False),
+    Column("visibility_timeout", Integer, nullable=False),
+    # NULL on a dead-letter companion (no redrive policy of its own).
+    Column("max_receive_count", Integer, nullable=True),
+    Column(
+        "dead_letter_queue_id",
+        RowId,
+        ForeignKey("broker_queues.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("modified_ms", BigInteger, nullable=False),
+    UniqueConstraint("company_id", "name"),
+)
+
+broker_messages = Table(
+    "broker_messages",
+    metadata,
+    # Also the FIFO SequenceNumber and the delivery order within a queue.
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("queue_id", RowId, ForeignKey("broker_queues.id", ondelete="CASCADE"), nullable=False),
+    Column("message_id", String(36), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("body_md5", String(32), nullable=False),
+    # Message attributes as SQS received them ({name: {DataType, StringValue|BinaryValue}}).
+    Column("attributes", Document, nullable=True),
+    Column("system_attributes", Document, nullable=True),
+    Column("group_id", String(128), nullable=True),
+    Column("dedup_id", String(128), nullable=True),
+    Column("sent_ms", BigInteger, nullable=False),
+    # Not deliverable before this instant (delay, or in flight until its visibility ends).
+    Column("visible_ms", BigInteger, nullable=False),
+    Column("receive_count", Integer, nullable=False),
+    Column("first_received_ms", BigInteger, nullable=True),
+    # Random per receive; a receipt handle names it, so older handles go stale.
+    Column("receipt_token", String(32), nullable=True),
+    # Set while in a dead-letter companion: the queue it came from.
+    Column("dead_letter_source_id", RowId, nullable=True),
+    Column("dead_lettered_ms", BigInteger, nullable=True),
+    Index(None, "queue_id", "visible_ms"),
+    Index(None, "queue_id", "group_id"),
+)
+
+broker_dedup = Table(
+    "broker_dedup",
+    metadata,
+    Column("queue_id", RowId, ForeignKey("broker_queues.id", ondelete="CASCADE"), primary_key=True),
+    Column("dedup_id", String(128), primary_key=True),
+    Column("message_id", String(36), nullable=False),
+    Column("sequence", BigInteger, nullable=False),
+    Column("expires_ms", BigInteger, nullable=False),
+)
+
+broker_credentials = Table(
+    "broker_credentials",
+    metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("access_key_id", String(20), nullable=False, unique=True),
+    # SHA-256 of the session token; the secret key is derived, never stored (broker.credentials).
+    Column("token_hash", String(64), nullable=False),
+    Column("company_id", RowId, ForeignKey("companies.id", ondelete="CASCADE"), nullable=False),
+    Column("bot_guid", String(32), nullable=True, index=True),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("expires_ms", BigInteger, nullable=False, index=True),
+    Column("revoked_ms", BigInteger, nullable=True),
+)

@@ -109,7 +109,7 @@ def sync_detailed(
 
     Args:
         guid (UUID):
-        body (QueueUpdate):
+        body (QueueUpdate): A queue cannot be renamed (400); its parameters can change.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -145,7 +145,7 @@ def sync(
 
     Args:
         guid (UUID):
-        body (QueueUpdate):
+        body (QueueUpdate): A queue cannot be renamed (400); its parameters can change.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -176,7 +176,7 @@ async def asyncio_detailed(
 
     Args:
         guid (UUID):
-        body (QueueUpdate):
+        body (QueueUpdate): A queue cannot be renamed (400); its parameters can change.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -210,7 +210,7 @@ async def asyncio(
 
     Args:
         guid (UUID):
-        body (QueueUpdate):
+        body (QueueUpdate): A queue cannot be renamed (400); its parameters can change.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,0 +1,136 @@
+"""What some entity types do beyond storing their document: a queue entity owns a broker
+queue, and a deleted bot loses its queue credentials."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Connection
+
+from qalx_server.api.errors import ApiError, bad_request
+from qalx_server.auth.principal import Principal
+from qalx_server.queueing import Company, QueueBackend
+
+from .records import Stored
+
+
+class Hooks:
+    """No extra behaviour (the default for every type)."""
+
+    writes_on_read = False
+    """True when answering needs a write (issuing queue credentials)."""
+
+    def inserted(self, conn: Connection, who: Principal, stored: Stored, base_url: str) -> None:
+        pass
+
+    def updating(
+        self,
+        conn: Connection,
+        who: Principal,
+        before: Mapping[str, Any],
+        stored: Stored,
+        base_url: str,
+    ) -> None:
+        pass
+
+    def removing(self, conn: Connection, who: Principal, stored: Stored, *, deleting: bool) -> None:
+        pass
+
+    def info(
+        self, conn: Connection, who: Principal, stored: Stored, base_url: str
+    ) -> Mapping[str, Any] | None:
+        """Keys added to the answer's `info` (computed per answer, never stored)."""
+        return None
+
+
+def _company(who: Principal) -> Company:
+    return Company(who.company_id, who.company_guid)
+
+
+def _backend_error(exc: Exception) -> ApiError:
+    return bad_request(f"queue: {exc}")
+
+
+class QueueHooks(Hooks):
+    writes_on_read = True
+
+    def __init__(self, backend: QueueBackend) -> None:
+        self.backend = backend
+
+    def _create(
+        self, conn: Connection, who: Principal, doc: Mapping[str, Any], base_url: str
+    ) -> None:
+        parameters = doc.get("parameters") or {}
+        try:
+            self.backend.create(
+                conn,
+                _company(who),
+                doc["name"],
+                visibility_timeout=int(parameters.get("VisibilityTimeout", 30)),
+                max_receive_count=int(parameters.get("maxReceiveCount", 5)),
+                base_url=base_url,
+            )
+        except ValueError as exc:
+            raise _backend_error(exc) from None
+
+    def inserted(self, conn: Connection, who: Principal, stored: Stored, base_url: str) -> None:
+        self._create(conn, who, stored.doc, base_url)
+
+    def updating(
+        self,
+        conn: Connection,
+        who: Principal,
+        before: Mapping[str, Any],
+        stored: Stored,
+        base_url: str,
+    ) -> None:
+        if stored.doc.get("name") != before.get("name"):
+            raise bad_request(
+                f"name: a queue cannot be renamed (from {before.get('name')!r}); "
+                "create a new queue instead"
+            )
+        if stored.doc.get("parameters") != before.get("parameters"):
+            self._create(conn, who, stored.doc, base_url)
+
+    def removing(self, conn: Connection, who: Principal, stored: Stored, *, deleting: bool) -> None:
+        # Archiving a queue retires it too: its messages and dead letters go.
+        if not stored.archived or deleting:
+            self.backend.delete(conn, _company(who), stored.doc["name"])
+
+    def info(
+        self, conn: Connection, who: Principal, stored: Stored, base_url: str
+    ) -> Mapping[str, Any] | None:
+        if stored.archived:
+            return None
+        bot = who.guid if who.is_bot else None
+        access = self.backend.access(
+            conn, _company(who), stored.doc["name"], bot_guid=bot, base_url=base_url
+        )
+        credentials = access.credentials
+        extra: dict[str, Any] = {
+            "queue_url": access.queue_url,
+            "credentials": {
+                "ACCESS_KEY_ID": credentials.access_key_id,
+                "SECRET_ACCESS_KEY": credentials.secret_access_key,
+                "SESSION_TOKEN": credentials.session_token,
+                "EXPIRATION": {
+                    "$date": int(credentials.expiration.timestamp() * 1000),
+                    "$zone": "UTC",
+                    "$offset": None,
+                },
+            },
+            "region": access.region,
+        }
+        if access.endpoint_url is not None:
+            extra["endpoint_url"] = access.endpoint_url
+        return extra
+
+
+class BotHooks(Hooks):
+    def __init__(self, backend: QueueBackend) -> None:
+        self.backend = backend
+
+    def removing(self, conn: Connection, who: Principal, stored: Stored, *, deleting: bool) -> None:
+        if deleting:
+            self.backend.revoke(conn, bot_guid=stored.guid)

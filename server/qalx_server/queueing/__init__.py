@@ -1,0 +1,16 @@
+"""Queues behind qalx queue entities: the built-in SQS-compatible broker, or Amazon SQS.
+
+The REST layer talks to one `QueueBackend`; clients only ever talk SQS to whatever
+`QueueAccess.endpoint_url` (or AWS itself) says.
+"""
+
+from .backend import Company, DeadLetter, QueueAccess, QueueBackend, QueueCredentials, QueueStats
+
+__all__ = [
+    "Company",
+    "DeadLetter",
+    "QueueAccess",
+    "QueueBackend",
+    "QueueCredentials",
+    "QueueStats",
+]

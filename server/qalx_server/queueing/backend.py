@@ -1,0 +1,114 @@
+"""The one interface the REST layer uses for the queues behind queue entities."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from typing import Any, Protocol
+
+import attrs
+from sqlalchemy import Connection
+
+
+@attrs.frozen
+class Company:
+    id: int
+    guid: str
+
+
+@attrs.frozen
+class QueueCredentials:
+    """Temporary credentials for one company's queues (`info.credentials` on the wire)."""
+
+    access_key_id: str
+    secret_access_key: str = attrs.field(repr=False)
+    session_token: str = attrs.field(repr=False)
+    expiration: dt.datetime
+    """Aware (UTC)."""
+
+
+@attrs.frozen
+class QueueAccess:
+    """What a queue entity hands out so a client can speak SQS to its queue."""
+
+    queue_url: str
+    credentials: QueueCredentials
+    endpoint_url: str | None
+    """Where to send SQS calls; None means Amazon SQS itself (boto3's default endpoint)."""
+    region: str
+
+
+@attrs.frozen
+class QueueStats:
+    depth: int
+    """Messages ready to be received."""
+    in_flight: int
+    """Received and not yet deleted, within their visibility timeout."""
+    dead_letters: int
+    oldest_age_seconds: float | None
+    """Age of the oldest message in the queue; None when empty or when the backend cannot say."""
+
+
+@attrs.frozen
+class DeadLetter:
+    message_id: str
+    body: str
+    receive_count: int
+    sent: dt.datetime | None
+    first_received: dt.datetime | None
+    group_id: str | None = None
+    attributes: dict[str, Any] | None = None
+
+
+class QueueBackend(Protocol):
+    """Create, reach, watch and repair the queue of a qalx queue entity.
+
+    Every method takes the REST layer's open connection: the built-in broker keeps its queues
+    in the same database and joins the entity's transaction; Amazon SQS ignores it.
+    """
+
+    def create(
+        self,
+        conn: Connection,
+        company: Company,
+        name: str,
+        *,
+        visibility_timeout: int,
+        max_receive_count: int,
+        base_url: str,
+    ) -> None:
+        """Create the queue and its dead-letter companion (or update their settings)."""
+
+    def delete(self, conn: Connection, company: Company, name: str) -> None:
+        """Remove the queue, its companion and every message in them."""
+
+    def revoke(self, conn: Connection, *, bot_guid: str) -> None:
+        """Stop a deleted bot's queue credentials working, where the backend can."""
+
+    def access(
+        self,
+        conn: Connection,
+        company: Company,
+        name: str,
+        *,
+        bot_guid: str | None,
+        base_url: str,
+    ) -> QueueAccess:
+        """The queue's URL and fresh credentials scoped to this company (and bot)."""
+
+    def stats(self, conn: Connection, company: Company, name: str) -> QueueStats: ...
+
+    def dead_letters(
+        self, conn: Connection, company: Company, name: str, *, limit: int
+    ) -> list[DeadLetter]: ...
+
+    def replay(
+        self,
+        conn: Connection,
+        company: Company,
+        name: str,
+        *,
+        message_ids: Collection[str] | None,
+    ) -> list[str]:
+        """Move dead letters back to the queue: those with `message_ids`, or all (None).
+        Returns the ids moved."""

@@ -1,0 +1,99 @@
+"""The built-in broker behind queue entities: queues and messages in the server's database,
+spoken to over SQS at `<server>/sqs`."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy import Connection
+
+from qalx_server import broker
+
+from .backend import Company, DeadLetter, QueueAccess, QueueCredentials, QueueStats
+
+
+class BuiltinQueueBackend:
+    def __init__(self, engine: broker.Broker, region: str) -> None:
+        self.broker = engine
+        self.region = region
+
+    def create(
+        self,
+        conn: Connection,
+        company: Company,
+        name: str,
+        *,
+        visibility_timeout: int,
+        max_receive_count: int,
+        base_url: str,
+    ) -> None:
+        broker.create_queue(
+            conn,
+            company.id,
+            company.guid,
+            name,
+            base_url=base_url,
+            visibility_timeout=visibility_timeout,
+            max_receive_count=max_receive_count,
+        )
+
+    def delete(self, conn: Connection, company: Company, name: str) -> None:
+        broker.delete_queue(conn, company.id, name)
+
+    def revoke(self, conn: Connection, *, bot_guid: str) -> None:
+        broker.revoke_credentials(conn, bot_guid=bot_guid)
+
+    def access(
+        self,
+        conn: Connection,
+        company: Company,
+        name: str,
+        *,
+        bot_guid: str | None,
+        base_url: str,
+    ) -> QueueAccess:
+        issued = self.broker.issue_credentials(conn, company.id, bot_guid=bot_guid)
+        return QueueAccess(
+            queue_url=broker.qalx_queue_url(company.guid, name, base_url=base_url),
+            credentials=QueueCredentials(
+                issued.ACCESS_KEY_ID,
+                issued.SECRET_ACCESS_KEY,
+                issued.SESSION_TOKEN,
+                issued.expiration,
+            ),
+            endpoint_url=broker.endpoint_url(base_url),
+            region=self.region,
+        )
+
+    def stats(self, conn: Connection, company: Company, name: str) -> QueueStats:
+        found = broker.queue_stats(conn, company.id, name)
+        age = None if found.oldest_age is None else found.oldest_age.total_seconds()
+        return QueueStats(found.depth, found.in_flight, found.dead_letters, age)
+
+    def dead_letters(
+        self, conn: Connection, company: Company, name: str, *, limit: int
+    ) -> list[DeadLetter]:
+        return [
+            DeadLetter(
+                message_id=letter.message_id,
+                body=letter.body,
+                receive_count=letter.receive_count,
+                sent=letter.sent,
+                first_received=letter.first_received,
+                group_id=letter.group_id,
+                attributes=letter.attributes,
+            )
+            for letter in broker.list_dead_letters(conn, company.id, name, limit=limit)
+        ]
+
+    def replay(
+        self,
+        conn: Connection,
+        company: Company,
+        name: str,
+        *,
+        message_ids: Collection[str] | None,
+    ) -> list[str]:
+        return broker.replay_dead_letters(
+            conn, company.id, name, message_ids=message_ids, everything=message_ids is None
+        )
