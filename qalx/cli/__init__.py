@@ -35,3 +35,12 @@ class QalxGroup(click.Group):
 @click.version_option(__version__, prog_name="qalx")
 def main() -> None:
     """qalx: store engineering data and files, queue them, and run bots over them."""
+
+
+def _register() -> None:
+    from qalx.cli.queue import queue
+
+    main.add_command(queue)
+
+
+_register()
