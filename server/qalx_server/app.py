@@ -28,7 +28,7 @@ from qalx_server.entities.service import EntityService
 from qalx_server.entities.workers import WorkerService
 from qalx_server.files.base import FileStore
 from qalx_server.guids import parse_guid
-from qalx_server.queueing import QueueBackend
+from qalx_server.queueing import QueueBackend, QueueConflict, QueueNotFound, QueueUnavailable
 from qalx_server.queueing.builtin import BuiltinQueueBackend
 from qalx_server.settings import Settings
 from qalx_server.spec import spec_text
@@ -51,8 +51,13 @@ class QalxServer:
         # executor: anyio's to_thread (Starlette's run_in_threadpool) costs several times more
         # per hand-off, which showed as a third of the time of a GET (bench/server_throughput).
         self.executor = ThreadPoolExecutor(settings.threads, thread_name_prefix="qalx-handler")
-        self.broker = Broker.from_settings(settings, self.db, executor=self.executor)
-        self.queues: QueueBackend = BuiltinQueueBackend(self.broker, settings.broker_region)
+        self.broker: Broker | None = None
+        self.queues: QueueBackend
+        if settings.queues == "sqs":
+            self.queues = amazon_backend(settings)
+        else:
+            self.broker = Broker.from_settings(settings, self.db, executor=self.executor)
+            self.queues = BuiltinQueueBackend(self.broker, settings.broker_region)
         hooks = {"queue": QueueHooks(self.queues), "bot": BotHooks(self.queues)}
         self.entities = EntityService(self.db, self.files, hooks)
         self.workers = WorkerService(self.entities)
@@ -90,6 +95,20 @@ def make_file_store(settings: Settings) -> FileStore:
     )
 
 
+def amazon_backend(settings: Settings) -> QueueBackend:
+    from qalx_server.queueing.amazon import amazon_backend_from_settings
+
+    return amazon_backend_from_settings(
+        region=settings.sqs_region,
+        role_arn=settings.sqs_role_arn,
+        sqs_endpoint_url=settings.sqs_endpoint_url,
+        sts_endpoint_url=settings.sts_endpoint_url,
+        client_endpoint_url=settings.sqs_client_endpoint_url,
+        prefix=settings.sqs_prefix,
+        credential_lifetime=settings.sqs_credential_lifetime,
+    )
+
+
 def _check_coverage(operations: list[Operation], handlers: dict[str, Handler]) -> None:
     """Serve exactly the spec: fail at start-up if an operation has no handler or vice versa."""
     spec_ids = {op.operation_id for op in operations}
@@ -110,7 +129,8 @@ def create_app(settings: Settings, files: FileStore | None = None) -> Starlette:
         Route("/openapi.yaml", _serve_spec, methods=["GET"]),
         Route("/docs", _serve_docs, methods=["GET"]),
     ]
-    routes += server.broker.routes()
+    if server.broker is not None:
+        routes += server.broker.routes()
     local_routes = getattr(server.files, "routes", None)
     if callable(local_routes):
         routes += local_routes()
@@ -118,6 +138,9 @@ def create_app(settings: Settings, files: FileStore | None = None) -> Starlette:
         routes=routes,
         exception_handlers={
             ApiError: _api_error,
+            QueueNotFound: _queue_error,
+            QueueConflict: _queue_error,
+            QueueUnavailable: _queue_error,
             HTTPException: _http_error,
             Exception: _internal_error,
         },
@@ -229,6 +252,17 @@ def _check_answer(operation: Operation, answer: Answer) -> None:
 async def _api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
     return exc.response()
+
+
+async def _queue_error(request: Request, exc: Exception) -> Response:
+    """Queue backend failures as Error JSON (the backend's message names queue and cause).
+    Decided here, not by handler lookup, as one exception can be several of these."""
+    if isinstance(exc, QueueNotFound):
+        return ApiError(404, "not_found", str(exc)).response()
+    if isinstance(exc, QueueConflict):
+        return ApiError(409, "conflict", str(exc)).response()
+    log.error("queue backend failed on %s %s: %s", request.method, request.url.path, exc)
+    return ApiError(503, "queue_unavailable", str(exc)).response()
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -122,6 +122,11 @@ def write_profile(path: Path, profile: str, values: dict[str, str]) -> None:
 @click.option("--s3-bucket", help="Bucket for --storage s3.")
 @click.option("--s3-endpoint-url", help="S3-compatible endpoint (default: AWS).")
 @click.option("--s3-region", help="Region of the bucket.")
+@click.option("--queues", type=click.Choice(["builtin", "sqs"]), help="Where queues live.")
+@click.option("--sqs-region", help="Region of the Amazon SQS queues (--queues sqs).")
+@click.option("--sqs-role-arn", help="Role assumed to issue queue credentials (--queues sqs).")
+@click.option("--sqs-endpoint-url", help="SQS endpoint other than AWS's (--queues sqs).")
+@click.option("--sts-endpoint-url", help="STS endpoint other than AWS's (--queues sqs).")
 @click.option("--log-level", default="info", show_default=True)
 def start(log_level: str, **options: Any) -> None:
     """Serve the qalx API (migrating the database first)."""

@@ -56,6 +56,25 @@ class Settings:
     """How long a token lookup is cached in-process; a revoked token works this long at most."""
     validate_responses: bool = attrs.field(default=False, converter=_bool)
     """Check every answer against the spec (tests turn this on; costs time)."""
+    queues: Literal["builtin", "sqs"] = "builtin"
+    """Where queue entities' queues live: the built-in broker, or Amazon SQS (`sqs_*`)."""
+    sqs_region: str = "eu-west-2"
+    """Amazon SQS mode: the region of the queues (bots' REGION must match: pyqalx signs for its
+    own REGION)."""
+    sqs_endpoint_url: str | None = None
+    """Amazon SQS mode: an SQS endpoint other than AWS's (e.g. a test double)."""
+    sqs_client_endpoint_url: str | None = None
+    """Amazon SQS mode: the endpoint handed to clients as `info.endpoint_url`; default
+    `sqs_endpoint_url` (none for AWS itself)."""
+    sts_endpoint_url: str | None = None
+    sqs_role_arn: str | None = None
+    """Amazon SQS mode: the role assumed (with a per-queue session policy) to issue queue
+    credentials; without it, federation tokens (which need IAM user keys)."""
+    sqs_prefix: str = "qalx-"
+    """Amazon SQS mode: prefix of every queue name the server creates."""
+    sqs_credential_lifetime: int = attrs.field(default=3600, converter=int)
+    """Amazon SQS mode: seconds issued credentials last (STS: 900 to 43200 with a role;
+    pyqalx refreshes when an hour or less is left, so longer means fewer refreshes)."""
     broker_credential_lifetime: int = attrs.field(default=12 * 3600, converter=int)
     """Seconds the built-in broker's temporary SQS credentials stay valid (refreshed by the
     queue entity's GET; pyqalx refreshes when under an hour is left)."""

@@ -7,7 +7,6 @@ from typing import Any
 
 from qalx_server.api.errors import ApiError
 from qalx_server.auth.principal import Principal
-from qalx_server.broker import UnknownQueue
 from qalx_server.queueing import Company, QueueBackend
 
 from .service import EntityService
@@ -34,10 +33,7 @@ class QueueOperations:
         with self.entities.db.read() as conn:
             stored = self.entities.load(conn, who, "queue", guid)
             name = self._name(who, guid, stored.doc, stored.archived)
-            try:
-                found = self.backend.stats(conn, Company(who.company_id, who.company_guid), name)
-            except UnknownQueue:
-                raise ApiError(404, "not_found", f"queue {name!r} has no broker queue") from None
+            found = self.backend.stats(conn, Company(who.company_id, who.company_guid), name)
         return {
             "depth": found.depth,
             "in_flight": found.in_flight,
@@ -50,10 +46,7 @@ class QueueOperations:
             stored = self.entities.load(conn, who, "queue", guid)
             name = self._name(who, guid, stored.doc, stored.archived)
             company = Company(who.company_id, who.company_guid)
-            try:
-                letters = self.backend.dead_letters(conn, company, name, limit=limit)
-            except UnknownQueue:
-                raise ApiError(404, "not_found", f"queue {name!r} has no broker queue") from None
+            letters = self.backend.dead_letters(conn, company, name, limit=limit)
         return {
             "data": [
                 {
@@ -76,10 +69,7 @@ class QueueOperations:
             stored = self.entities.load(conn, who, "queue", guid, lock=True)
             name = self._name(who, guid, stored.doc, stored.archived)
             company = Company(who.company_id, who.company_guid)
-            try:
-                moved = self.backend.replay(
-                    conn, company, name, message_ids=None if body.get("all") else ids
-                )
-            except UnknownQueue:
-                raise ApiError(404, "not_found", f"queue {name!r} has no broker queue") from None
+            moved = self.backend.replay(
+                conn, company, name, message_ids=None if body.get("all") else ids
+            )
         return {"replayed": moved}

@@ -4,13 +4,26 @@ The REST layer talks to one `QueueBackend`; clients only ever talk SQS to whatev
 `QueueAccess.endpoint_url` (or AWS itself) says.
 """
 
-from .backend import Company, DeadLetter, QueueAccess, QueueBackend, QueueCredentials, QueueStats
+from .backend import (
+    Company,
+    DeadLetter,
+    QueueAccess,
+    QueueBackend,
+    QueueConflict,
+    QueueCredentials,
+    QueueNotFound,
+    QueueStats,
+    QueueUnavailable,
+)
 
 __all__ = [
     "Company",
     "DeadLetter",
     "QueueAccess",
     "QueueBackend",
+    "QueueConflict",
     "QueueCredentials",
+    "QueueNotFound",
     "QueueStats",
+    "QueueUnavailable",
 ]

@@ -10,6 +10,18 @@ import attrs
 from sqlalchemy import Connection
 
 
+class QueueNotFound(LookupError):
+    """The queue entity has no queue behind it (any more)."""
+
+
+class QueueUnavailable(Exception):
+    """The queue service failed; the message names the queue and what went wrong."""
+
+
+class QueueConflict(Exception):
+    """The queue's name is taken by something that is not this company's queue."""
+
+
 @attrs.frozen
 class Company:
     id: int

@@ -3,13 +3,29 @@ spoken to over SQS at `<server>/sqs`."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import Connection
 
 from qalx_server import broker
 
-from .backend import Company, DeadLetter, QueueAccess, QueueCredentials, QueueStats
+from .backend import (
+    Company,
+    DeadLetter,
+    QueueAccess,
+    QueueCredentials,
+    QueueNotFound,
+    QueueStats,
+)
+
+
+@contextmanager
+def _known(name: str) -> Iterator[None]:
+    try:
+        yield
+    except broker.UnknownQueue:
+        raise QueueNotFound(f"queue {name!r} has no broker queue") from None
 
 
 class BuiltinQueueBackend:
@@ -66,13 +82,16 @@ class BuiltinQueueBackend:
         )
 
     def stats(self, conn: Connection, company: Company, name: str) -> QueueStats:
-        found = broker.queue_stats(conn, company.id, name)
+        with _known(name):
+            found = broker.queue_stats(conn, company.id, name)
         age = None if found.oldest_age is None else found.oldest_age.total_seconds()
         return QueueStats(found.depth, found.in_flight, found.dead_letters, age)
 
     def dead_letters(
         self, conn: Connection, company: Company, name: str, *, limit: int
     ) -> list[DeadLetter]:
+        with _known(name):
+            letters = broker.list_dead_letters(conn, company.id, name, limit=limit)
         return [
             DeadLetter(
                 message_id=letter.message_id,
@@ -83,7 +102,7 @@ class BuiltinQueueBackend:
                 group_id=letter.group_id,
                 attributes=letter.attributes,
             )
-            for letter in broker.list_dead_letters(conn, company.id, name, limit=limit)
+            for letter in letters
         ]
 
     def replay(
@@ -94,6 +113,7 @@ class BuiltinQueueBackend:
         *,
         message_ids: Collection[str] | None,
     ) -> list[str]:
-        return broker.replay_dead_letters(
-            conn, company.id, name, message_ids=message_ids, everything=message_ids is None
-        )
+        with _known(name):
+            return broker.replay_dead_letters(
+                conn, company.id, name, message_ids=message_ids, everything=message_ids is None
+            )
