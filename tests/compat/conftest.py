@@ -20,23 +20,13 @@ from typing import Any
 import attrs
 import pytest
 
-from qalx_server.app import QalxServer, create_app
 from qalx_server.auth.admin import create_user
-from qalx_server.settings import Settings
 from tests.compat import pyqalx_env
-from tests.support.live import serve
-from tests.support.postgres import throwaway_database
+from tests.support.servers import BACKENDS, LiveServer, live_server
 
 SCRIPTS = Path(__file__).parent / "scripts"
 SCRIPT_TIMEOUT = 90.0
 """pyqalx sets no timeout on any request and retries 5xx answers; this bounds a hung script."""
-
-
-@attrs.frozen
-class LiveServer:
-    base_url: str
-    server: QalxServer
-    backend: str
 
 
 class ScriptFailed(AssertionError):
@@ -100,30 +90,13 @@ def pyqalx_python() -> Path:
     return pyqalx_env.ensure()
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="session", params=BACKENDS)
 def live(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
     data_dir: Path = tmp_path_factory.mktemp(f"compat-server-{request.param}")
-    with throwaway_database() if request.param == "postgresql" else _sqlite(data_dir) as url:
-        settings = Settings(data_dir=data_dir, database_url=url, validate_responses=True)
-        app = create_app(settings)
-        server: QalxServer = app.state.qalx
-        server.db.migrate()
-        with serve(app) as base_url:
-            yield LiveServer(base_url, server, request.param)
-        server.close()
-
-
-class _sqlite:
-    def __init__(self, data_dir: Path) -> None:
-        self.url = f"sqlite:///{data_dir / 'qalx.db'}"
-
-    def __enter__(self) -> str:
-        return self.url
-
-    def __exit__(self, *exc: object) -> None:
-        pass
+    with live_server(request.param, data_dir) as server:
+        yield server
 
 
 def make_pyqalx(python: Path, live: LiveServer, home: Path) -> Pyqalx:

@@ -19,11 +19,8 @@ import httpx
 import pytest
 from mypy_boto3_sqs import SQSClient
 
-from qalx_server.app import QalxServer, create_app
-from qalx_server.settings import Settings
-from tests.compat.conftest import LiveServer, Pyqalx, _sqlite, make_pyqalx
-from tests.support.live import serve
-from tests.support.postgres import throwaway_database
+from tests.compat.conftest import Pyqalx, make_pyqalx
+from tests.support.servers import BACKENDS, LiveServer, live_server
 
 VISIBILITY = 2
 """MSG_BLACKOUTSECONDS for the bot: the heartbeat beats every second."""
@@ -207,25 +204,14 @@ def test_heartbeat_stops_once_its_message_is_gone(pyqalx: Pyqalx) -> None:
 # -- credential refresh ------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="module", params=BACKENDS)
 def short_lived(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
     """A server whose broker credentials live SHORT_LIFETIME seconds."""
     data_dir: Path = tmp_path_factory.mktemp(f"compat-short-{request.param}")
-    with throwaway_database() if request.param == "postgresql" else _sqlite(data_dir) as url:
-        settings = Settings(
-            data_dir=data_dir,
-            database_url=url,
-            validate_responses=True,
-            broker_credential_lifetime=SHORT_LIFETIME,
-        )
-        app = create_app(settings)
-        server: QalxServer = app.state.qalx
-        server.db.migrate()
-        with serve(app) as base_url:
-            yield LiveServer(base_url, server, request.param)
-        server.close()
+    with live_server(request.param, data_dir, broker_credential_lifetime=SHORT_LIFETIME) as server:
+        yield server
 
 
 def test_bot_keeps_working_across_a_credential_refresh(

@@ -10,18 +10,8 @@ import attrs
 import pytest
 
 from qalx_api_client import AuthenticatedClient
-from qalx_server.app import QalxServer, create_app
 from qalx_server.auth.admin import create_user
-from qalx_server.settings import Settings
-from tests.support.live import serve
-from tests.support.postgres import throwaway_database
-
-
-@attrs.frozen
-class LiveServer:
-    base_url: str
-    server: QalxServer
-    backend: str
+from tests.support.servers import BACKENDS, LiveServer, live_server
 
 
 @attrs.frozen
@@ -46,30 +36,13 @@ class Tenant:
             client.get_httpx_client().close()
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="session", params=BACKENDS)
 def live(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
     data_dir: Path = tmp_path_factory.mktemp(f"server-{request.param}")
-    with throwaway_database() if request.param == "postgresql" else _sqlite(data_dir) as url:
-        settings = Settings(data_dir=data_dir, database_url=url, validate_responses=True)
-        app = create_app(settings)
-        server: QalxServer = app.state.qalx
-        server.db.migrate()
-        with serve(app) as base_url:
-            yield LiveServer(base_url, server, request.param)
-        server.close()
-
-
-class _sqlite:
-    def __init__(self, data_dir: Path) -> None:
-        self.url = f"sqlite:///{data_dir / 'qalx.db'}"
-
-    def __enter__(self) -> str:
-        return self.url
-
-    def __exit__(self, *exc: object) -> None:
-        pass
+    with live_server(request.param, data_dir) as server:
+        yield server
 
 
 def make_tenant(live: LiveServer) -> Tenant:

@@ -21,8 +21,9 @@ from qalx_api_client.api.item import (
     update_item,
 )
 from qalx_api_client.api.worker import get_worker, list_workers, update_worker
+from tests.support.servers import LiveServer
 
-from .conftest import LiveServer, Tenant
+from .conftest import Tenant
 from .helpers import error, ok, present, query
 
 

@@ -17,8 +17,9 @@ from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from qalx_server.spec import spec_path
+from tests.support.servers import LiveServer
 
-from .conftest import LiveServer, Tenant, make_tenant
+from .conftest import Tenant, make_tenant
 
 SCHEMA = schemathesis.openapi.from_path(str(spec_path()))
 # The spec refuses NUL characters (PostgreSQL cannot store them); test_access checks the 400.

@@ -13,8 +13,9 @@ from qalx_api_client.api.bot import create_bot, get_bot, replace_bot_workers
 from qalx_api_client.api.item import aggregate_items, create_item
 from qalx_api_client.api.worker import update_worker
 from qalx_server.store.tables import metadata
+from tests.support.servers import LiveServer
 
-from .conftest import LiveServer, Tenant
+from .conftest import Tenant
 from .helpers import ok, present, query
 
 
