@@ -152,7 +152,9 @@ def create_app(settings: Settings, files: FileStore | None = None) -> Starlette:
 def app_from_env() -> Starlette:
     """An app configured from `QALX_SERVER_*` variables, for process managers:
     `uvicorn --factory qalx_server.app:app_from_env --workers 4`."""
-    return create_app(Settings.from_env())
+    app = create_app(Settings.from_env())
+    app.state.qalx.db.migrate()  # each worker: the first migrates, the rest find it done
+    return app
 
 
 def _endpoint(server: QalxServer, methods: dict[str, Operation]) -> Any:

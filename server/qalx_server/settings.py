@@ -82,6 +82,10 @@ class Settings:
     """How often a long-polling ReceiveMessage re-reads the database, to see sends made by
     other server processes and visibility timeouts running out (same-process sends wake it
     at once)."""
+    broker_key: str | None = attrs.field(default=None, repr=False)
+    """The built-in broker's signing key (64 hex digits). Servers sharing a database must
+    share it; by default each reads `broker-signing.key` in its data directory (made on first
+    start), so set this when they run on different hosts."""
     broker_region: str = "eu-west-2"
     """The region the built-in broker reports (queue ARNs, `info.region`); any region a client
     signs with is accepted."""

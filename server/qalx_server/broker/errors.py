@@ -220,3 +220,14 @@ def access_denied(what: str) -> SqsError:
         "AccessDenied",
         f"Access to the resource {what} is denied.",
     )
+
+
+def internal_failure() -> SqsError:
+    """What SQS answers when it fails itself (botocore retries it)."""
+    return SqsError(
+        "InternalFailure",
+        "The request processing has failed because of an unknown error.",
+        status=500,
+        namespace="",
+        sender_fault=False,
+    )

@@ -253,6 +253,16 @@ class Call:
             raise errors.missing_parameter("VisibilityTimeout")
         timeout = params.integer(entry, "VisibilityTimeout", 0, MAX_VISIBILITY, default=0)
         receipt = self.receipt(queue, handle)
+        # SQS: at most 12 hours from the receive, counted in whole seconds elapsed.
+        if receipt.received_ms is not None and (
+            (now - receipt.received_ms) // 1000 + timeout > MAX_VISIBILITY
+        ):
+            raise errors.invalid_value(
+                "VisibilityTimeout",
+                timeout,
+                f"Total VisibilityTimeout for the message is beyond the limit [{MAX_VISIBILITY} "
+                "seconds]",
+            )
         if not messages.change_visibility(
             conn, queue.id, receipt.message_pk, receipt.token, timeout, now
         ):

@@ -14,7 +14,7 @@ from typing import Any
 
 from . import errors
 
-MAX_MESSAGE_BYTES = 262_144
+MAX_MESSAGE_BYTES = 1_048_576  # SQS's limit since 2025 (botocore's model agrees)
 MAX_ATTRIBUTES = 10
 _ENTRY_ID = re.compile(r"[A-Za-z0-9_-]{1,80}")
 _ATTRIBUTE_NAME = re.compile(r"[A-Za-z0-9_.-]{1,256}")

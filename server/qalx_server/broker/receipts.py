@@ -29,6 +29,8 @@ class Receipt:
     queue_id: int
     message_pk: int
     token: str
+    received_ms: int | None = None
+    """When this receive happened: SQS allows no visibility beyond 12 hours after it."""
 
 
 class ReceiptSigner:
@@ -41,7 +43,10 @@ class ReceiptSigner:
         ]
 
     def issue(self, receipt: Receipt) -> str:
-        payload = f"{receipt.queue_id}:{receipt.message_pk}:{receipt.token}".encode("ascii")
+        fields = [receipt.queue_id, receipt.message_pk, receipt.token]
+        if receipt.received_ms is not None:
+            fields.append(receipt.received_ms)
+        payload = ":".join(map(str, fields)).encode("ascii")
         raw = payload + b"|" + self._mac(payload)
         return base64.urlsafe_b64encode(raw).decode("ascii")
 
@@ -57,8 +62,12 @@ class ReceiptSigner:
         if not sep or not hmac.compare_digest(mac, self._mac(payload)):
             return None
         try:
-            queue_text, pk_text, token = payload.decode("ascii").split(":")
-            receipt = Receipt(int(queue_text), int(pk_text), token)
+            # Handles issued before receive times were recorded have three fields.
+            queue_text, pk_text, token, *received = payload.decode("ascii").split(":")
+            if len(received) > 1:
+                return None
+            when = int(received[0]) if received else None
+            receipt = Receipt(int(queue_text), int(pk_text), token, when)
         except ValueError:
             return None
         return receipt if receipt.queue_id == queue_id else None

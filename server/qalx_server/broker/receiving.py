@@ -100,7 +100,9 @@ def _shown(
     queue = receive.queue
     answer: Answer = {
         "MessageId": message.message_id,
-        "ReceiptHandle": call.receipts.issue(Receipt(queue.id, message.pk, message.receipt_token)),
+        "ReceiptHandle": call.receipts.issue(
+            Receipt(queue.id, message.pk, message.receipt_token, now_ms())
+        ),
         "MD5OfBody": message.body_md5,
         "Body": message.body,
     }

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
+import random
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
@@ -18,6 +21,7 @@ from typing import Any, TypeVar
 
 import orjson
 from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -34,6 +38,8 @@ from .operations import Answer, Call
 from .receipts import ReceiptSigner
 from .sigv4 import IncomingRequest, verify
 from .wakeups import WakeupHub
+
+log = logging.getLogger("qalx_server.broker")
 
 MAX_REQUEST_BYTES = 2 * 1024 * 1024
 KEY_FILE = "broker-signing.key"
@@ -93,7 +99,7 @@ class Broker:
     ) -> Broker:
         return cls(
             db,
-            load_or_create_secret(Path(settings.data_dir) / KEY_FILE),
+            _key(settings),
             public_url=settings.public_url,
             region=settings.broker_region,
             poll_interval=settings.broker_poll_interval,
@@ -145,6 +151,9 @@ class Broker:
             answer = await self._answer(request)
         except errors.SqsError as exc:
             return exc.response(request_id)
+        except Exception:
+            log.exception("broker failed on %s", request.headers.get("x-amz-target", "?"))
+            return errors.internal_failure().response(request_id)
         return Response(
             orjson.dumps(answer),
             media_type=errors.CONTENT_TYPE,
@@ -184,7 +193,7 @@ class Broker:
     ) -> Answer:
         call = self._call(incoming, base_url)
         try:
-            return operation(call, payload)
+            return retrying(lambda: operation(call, payload))
         finally:
             self.hub.wake(call.wake)
 
@@ -201,7 +210,7 @@ class Broker:
         while True:
             waiter = self.hub.waiter(plan.queue.id)
             try:
-                found = await self._in_thread(receiving.attempt, call, plan)
+                found = await self._in_thread(retrying, lambda: receiving.attempt(call, plan))
                 self.hub.wake(call.wake)
                 call.wake.clear()
                 remaining = deadline - loop.time()
@@ -212,6 +221,36 @@ class Broker:
                 waiter.close()
             if await request.is_disconnected():
                 return {}
+
+
+def _key(settings: Settings) -> bytes:
+    if settings.broker_key:
+        try:
+            key = bytes.fromhex(settings.broker_key)
+        except ValueError:
+            raise ValueError("broker_key must be hex digits (e.g. 64 for 32 bytes)") from None
+        if len(key) < 16:
+            raise ValueError("broker_key must be at least 16 bytes (32 hex digits)")
+        return key
+    return load_or_create_secret(Path(settings.data_dir) / KEY_FILE)
+
+
+RETRYABLE = {"40P01", "40001"}
+"""PostgreSQL deadlock and serialization failure: the transaction was rolled back whole."""
+
+
+def retrying(work: Callable[[], T], attempts: int = 4) -> T:
+    """Run one operation's transaction again when PostgreSQL aborted it to break a deadlock
+    (e.g. two batches inserting the same deduplication ids in opposite orders)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return work()
+        except DBAPIError as exc:
+            code = getattr(exc.orig, "sqlstate", None)
+            if code not in RETRYABLE or attempt == attempts:
+                raise
+            time.sleep(random.uniform(0.005, 0.05) * attempt)
+    raise AssertionError("unreachable")
 
 
 async def _incoming(request: Request) -> IncomingRequest:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, create_engine, event
@@ -24,6 +25,7 @@ from .query import install_sqlite_functions
 
 _WRITE = "qalx_write"
 _SINGLE = "qalx_single_statement"
+_MIGRATION_LOCK = 0x71A1C0  # any constant shared by every qalx_server process
 
 
 def _json_text(value: Any) -> str:
@@ -82,10 +84,15 @@ class Database:
             yield conn
 
     def migrate(self) -> None:
-        """Bring the schema up to the newest migration (safe to run at every start)."""
+        """Bring the schema up to the newest migration. Safe to run at every start, and from
+        several processes at once (uvicorn workers): they take turns under a lock."""
         config = Config()
         config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:  # SQLite: BEGIN IMMEDIATE takes the write lock
+            if self.dialect == "postgresql":
+                conn.execute(
+                    sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
+                )
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
 

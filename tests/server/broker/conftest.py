@@ -28,7 +28,7 @@ from tests.support.postgres import throwaway_database
 
 REGION = "eu-west-2"
 CLIENT_CONFIG = Config(
-    retries={"max_attempts": 1, "mode": "standard"}, read_timeout=40, connect_timeout=5
+    retries={"total_max_attempts": 1, "mode": "standard"}, read_timeout=40, connect_timeout=5
 )
 
 

@@ -50,7 +50,7 @@ def test_whole_batch_errors(tenant: Tenant, sqs: SQSClient) -> None:
     with refused("AWS.SimpleQueueService.InvalidBatchEntryId"):
         sqs.send_message_batch(QueueUrl=url, Entries=[_entry(1, Id="bad id!")])  # type: ignore[list-item]
     with refused("AWS.SimpleQueueService.BatchRequestTooLong"):
-        big = [_entry(n, MessageBody="x" * 30_000) for n in range(10)]
+        big = [_entry(n, MessageBody="x" * 110_000) for n in range(10)]  # > 1 MiB in all
         sqs.send_message_batch(QueueUrl=url, Entries=big)  # type: ignore[arg-type]
     assert depth(sqs, url) == (0, 0)
 

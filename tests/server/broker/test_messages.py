@@ -175,14 +175,14 @@ def test_receipt_handles_cannot_be_forged(tenant: Tenant, sqs: SQSClient) -> Non
     handle = got["ReceiptHandle"]
     raw = base64.urlsafe_b64decode(handle)
     payload, _, mac = raw.partition(b"|")
-    queue_id, pk, token = payload.decode().split(":")
+    queue_id, pk, token, received = payload.decode().split(":")
     forgeries = [
         "not-a-handle",
         handle[:-4] + ("AAAA" if not handle.endswith("AAAA") else "BBBB"),
         # The right ids with a guessed MAC, or another message's id under this MAC:
         base64.urlsafe_b64encode(payload + b"|" + bytes(len(mac))).decode(),
         base64.urlsafe_b64encode(
-            f"{queue_id}:{int(pk) + 1}:{token}".encode() + b"|" + mac
+            f"{queue_id}:{int(pk) + 1}:{token}:{received}".encode() + b"|" + mac
         ).decode(),
     ]
     for forged in forgeries:
@@ -205,7 +205,7 @@ def test_send_validation(tenant: Tenant, sqs: SQSClient) -> None:
     with refused("InvalidMessageContents"):
         send(sqs, url, "bad \x00 char")
     with refused("InvalidParameterValue"):
-        send(sqs, url, "x" * 262_145)
+        send(sqs, url, "x" * 1_048_577)
     with refused("InvalidParameterValue"):
         send(sqs, url, "delayed", DelaySeconds=5)  # per-message delay: not on FIFO queues
     with refused("InvalidParameterValue"):

@@ -129,25 +129,6 @@ def test_unknown_attribute_names_are_refused(target: SqsTarget) -> None:
         target.sqs.receive_message(QueueUrl=url, MessageSystemAttributeNames=["Bogus"])  # type: ignore[list-item]
 
 
-@pytest.mark.moto_differs(
-    "moto takes messages and batches up to 1 MiB, as SQS has since 2025 (botocore's model: "
-    "1,048,576 bytes); the built-in broker still stops at 256 KiB"
-)
-def test_the_256_kib_limit(target: SqsTarget) -> None:
-    sqs = target.sqs
-    url = target.queue()
-    with refused("InvalidParameterValue"):
-        send(sqs, url, "x" * 262_145)
-    with refused("AWS.SimpleQueueService.BatchRequestTooLong"):
-        big = [_entry(n, MessageBody="x" * 30_000) for n in range(10)]
-        sqs.send_message_batch(QueueUrl=url, Entries=big)  # type: ignore[arg-type]
-    assert depth(sqs, url) == (0, 0)
-
-
-@pytest.mark.builtin_differs(
-    "the broker refuses messages over 256 KiB (params.MAX_MESSAGE_BYTES); SQS and botocore's "
-    "model allow 1 MiB"
-)
 def test_a_1_mib_message_is_accepted(target: SqsTarget) -> None:
     sqs = target.sqs
     url = target.queue()
@@ -246,10 +227,6 @@ def test_visibility_at_the_cap_is_accepted(target: SqsTarget) -> None:
     )
 
 
-@pytest.mark.builtin_differs(
-    "the broker caps each VisibilityTimeout at 43,200 s but not the total: SQS refuses to "
-    "extend a receive beyond 12 hours after it was received"
-)
 def test_visibility_cannot_reach_past_12_hours_after_the_receive(target: SqsTarget) -> None:
     sqs = target.sqs
     url = target.queue()

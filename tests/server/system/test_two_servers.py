@@ -293,13 +293,6 @@ def test_no_message_goes_to_two_receivers(pair: Pair, kind: str) -> None:
                 sqs.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PostgreSQL deadlock: two SendMessageBatch transactions inserting the same "
-    "deduplication ids in opposite orders wait on each other's uncommitted broker_dedup keys; "
-    "PostgreSQL aborts one and the broker answers it with a bare HTTP 500 (no retry, no SQS "
-    "error shape)",
-)
 def test_batches_sharing_deduplication_ids_in_opposite_orders_both_succeed(pair: Pair) -> None:
     """Made deterministic: a third transaction holds an uncommitted deduplication id ("gate")
     that the first batch needs after its first entry, until the second batch is waiting on the
@@ -379,12 +372,6 @@ def test_batches_sharing_deduplication_ids_in_opposite_orders_both_succeed(pair:
         sqs.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app_from_env never migrates: only `qalx server start`/`init` do, so the README's "
-    "`uvicorn --factory qalx_server.app:app_from_env --workers N` answers every request on a "
-    "fresh (or older) database with 500 'no such table'",
-)
 def test_uvicorn_workers_serve_a_fresh_database(tmp_path: Path) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("QALX_SERVER_")}
