@@ -40,6 +40,7 @@ check: lint test
 # wrk (Debian package `wrk`) gives the most faithful load; without it a Python client is used.
 bench: $(INSTALLED)
 	$(BIN)/python bench/server_throughput.py --postgres
+	$(BIN)/python bench/long_poll_wakeup.py --postgres
 
 # The embedded server with default settings (data under the platform's user data dir).
 serve: $(INSTALLED)
