@@ -4,6 +4,7 @@ create and update schemas, so a field added to the spec is stored without code c
 from __future__ import annotations
 
 import copy
+import functools
 from typing import Any, Literal
 
 import attrs
@@ -36,11 +37,11 @@ class Kind:
         properties = load_spec()["components"]["schemas"][schema].get("properties", {})
         return frozenset(properties) - ignored
 
-    @property
+    @functools.cached_property
     def create_keys(self) -> frozenset[str]:
         return self.writable(self.create_schema, self.ignored_on_create)
 
-    @property
+    @functools.cached_property
     def update_keys(self) -> frozenset[str]:
         return self.writable(self.update_schema, self.ignored_on_update)
 
