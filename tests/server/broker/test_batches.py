@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from mypy_boto3_sqs import SQSClient
+import pytest
 
-from .conftest import Tenant
+from .conftest import SqsTarget
 from .helpers import HEARTBEAT_TEXT, depth, receive, refused, send
 
 
@@ -21,8 +21,13 @@ def _entry(n: int, **extra: object) -> dict[str, object]:
     return entry
 
 
-def test_send_batch_with_partial_failure(tenant: Tenant, sqs: SQSClient) -> None:
-    url = tenant.queue()
+@pytest.mark.moto_differs(
+    "moto checks every entry before sending any: one without MessageGroupId fails the whole "
+    "batch (MissingParameter), and a \\x01 body is accepted"
+)
+def test_send_batch_with_partial_failure(target: SqsTarget) -> None:
+    sqs = target.sqs
+    url = target.queue()
     entries = [_entry(n) for n in range(10)]
     del entries[3]["MessageGroupId"]
     entries[7]["MessageBody"] = "bad \x01"
@@ -39,8 +44,23 @@ def test_send_batch_with_partial_failure(tenant: Tenant, sqs: SQSClient) -> None
         assert entry["MessageId"] and entry["MD5OfMessageBody"] and entry["SequenceNumber"]
 
 
-def test_whole_batch_errors(tenant: Tenant, sqs: SQSClient) -> None:
-    url = tenant.queue()
+def test_send_batch_with_a_delay_out_of_range(target: SqsTarget) -> None:
+    """A partial failure both implementations report per entry (DelaySeconds above 900)."""
+    sqs = target.sqs
+    url = target.queue(fifo=False)
+    entries = [{"Id": f"e{n}", "MessageBody": f"body {n}"} for n in range(4)]
+    entries[2]["DelaySeconds"] = 901  # type: ignore[assignment]
+    answer = sqs.send_message_batch(QueueUrl=url, Entries=entries)  # type: ignore[arg-type]
+    assert sorted(s["Id"] for s in answer["Successful"]) == ["e0", "e1", "e3"]
+    assert [(f["Id"], f["Code"], f["SenderFault"]) for f in answer["Failed"]] == [
+        ("e2", "InvalidParameterValue", True)
+    ]
+    assert sorted(m["Body"] for m in receive(sqs, url)) == ["body 0", "body 1", "body 3"]
+
+
+def test_whole_batch_errors(target: SqsTarget) -> None:
+    sqs = target.sqs
+    url = target.queue()
     with refused("AWS.SimpleQueueService.TooManyEntriesInBatchRequest"):
         sqs.send_message_batch(QueueUrl=url, Entries=[_entry(n) for n in range(11)])  # type: ignore[misc]
     with refused("AWS.SimpleQueueService.BatchEntryIdsNotDistinct"):
@@ -50,13 +70,14 @@ def test_whole_batch_errors(tenant: Tenant, sqs: SQSClient) -> None:
     with refused("AWS.SimpleQueueService.InvalidBatchEntryId"):
         sqs.send_message_batch(QueueUrl=url, Entries=[_entry(1, Id="bad id!")])  # type: ignore[list-item]
     with refused("AWS.SimpleQueueService.BatchRequestTooLong"):
-        big = [_entry(n, MessageBody="x" * 110_000) for n in range(10)]  # > 1 MiB in all
+        big = [_entry(n, MessageBody="x" * 110_000) for n in range(10)]  # over 1 MiB in all
         sqs.send_message_batch(QueueUrl=url, Entries=big)  # type: ignore[arg-type]
     assert depth(sqs, url) == (0, 0)
 
 
-def test_delete_and_visibility_batches(tenant: Tenant, sqs: SQSClient) -> None:
-    url = tenant.queue()
+def test_delete_and_visibility_batches(target: SqsTarget) -> None:
+    sqs = target.sqs
+    url = target.queue()
     for n in range(4):
         send(sqs, url, f"m{n}")
     got = receive(sqs, url)
@@ -75,8 +96,10 @@ def test_delete_and_visibility_batches(tenant: Tenant, sqs: SQSClient) -> None:
     )
     assert [s["Id"] for s in changed["Successful"]] == ["ok"]
     failed = {f["Id"]: f for f in changed["Failed"]}
-    assert failed["deleted"]["Code"] == "InvalidParameterValue"
-    assert HEARTBEAT_TEXT in failed["deleted"]["Message"]
+    assert set(failed) == {"deleted", "forged", "toolong"}
+    if not target.is_moto:  # moto's answer: test_visibility_batch_on_a_deleted_message
+        assert failed["deleted"]["Code"] == "InvalidParameterValue"
+        assert HEARTBEAT_TEXT in failed["deleted"]["Message"]
     assert failed["forged"]["Code"] == "ReceiptHandleIsInvalid"
     assert failed["toolong"]["Code"] == "InvalidParameterValue"
     assert depth(sqs, url) == (1, 2)
@@ -92,3 +115,22 @@ def test_delete_and_visibility_batches(tenant: Tenant, sqs: SQSClient) -> None:
     assert sorted(s["Id"] for s in deleted["Successful"]) == ["a", "b"]
     assert [(f["Id"], f["Code"]) for f in deleted["Failed"]] == [("c", "ReceiptHandleIsInvalid")]
     assert depth(sqs, url) == (1, 0)
+
+
+@pytest.mark.moto_differs(
+    "moto fails the entry with ReceiptHandleIsInvalid, without the text pyqalx looks for"
+)
+def test_visibility_batch_on_a_deleted_message(target: SqsTarget) -> None:
+    sqs = target.sqs
+    url = target.queue()
+    send(sqs, url, "gone")
+    (got,) = receive(sqs, url)
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=got["ReceiptHandle"])
+    changed = sqs.change_message_visibility_batch(
+        QueueUrl=url,
+        Entries=[{"Id": "deleted", "ReceiptHandle": got["ReceiptHandle"], "VisibilityTimeout": 60}],
+    )
+    assert changed["Successful"] == []
+    (failed,) = changed["Failed"]
+    assert failed["Code"] == "InvalidParameterValue"
+    assert HEARTBEAT_TEXT in failed["Message"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ from qalx_server.broker import (
 )
 from qalx_server.store.tables import metadata
 
-from .conftest import LiveBroker, Tenant
+from .conftest import BuiltinTarget, LiveBroker, SqsTarget, Tenant
 from .helpers import attributes, depth, receive, refused, send
 
 
@@ -45,10 +46,17 @@ def test_broker_queue_names(qalx: str, broker: str) -> None:
     assert broker_queue_name("jobs", fifo=False) == "jobs"
 
 
-def test_get_queue_url_and_missing_queue(tenant: Tenant, sqs: SQSClient) -> None:
-    url = tenant.queue("find me")
-    assert url == qalx_queue_url(tenant.company_guid, "find me", base_url=tenant.live.base_url)
-    assert sqs.get_queue_url(QueueName=broker_queue_name("find me"))["QueueUrl"] == url
+def test_get_queue_url_and_missing_queue(target: SqsTarget) -> None:
+    sqs = target.sqs
+    name = f"find-{uuid.uuid4().hex[:6]}"
+    url = target.queue(name)
+    assert sqs.get_queue_url(QueueName=name + ".fifo")["QueueUrl"] == url
+    if isinstance(target, BuiltinTarget):  # a qalx queue name that is not an SQS one
+        tenant = target.tenant
+        mangled = target.queue("find me")
+        base_url = tenant.live.base_url
+        assert mangled == qalx_queue_url(tenant.company_guid, "find me", base_url=base_url)
+        assert sqs.get_queue_url(QueueName=broker_queue_name("find me"))["QueueUrl"] == mangled
     with refused("AWS.SimpleQueueService.NonExistentQueue") as caught:
         sqs.get_queue_url(QueueName="nope.fifo")
     # botocore maps the query-compatible code back to the modelled exception class.
@@ -59,8 +67,9 @@ def test_get_queue_url_and_missing_queue(tenant: Tenant, sqs: SQSClient) -> None
         sqs.receive_message(QueueUrl=url.replace(".fifo", "-x.fifo"))
 
 
-def test_queue_attributes(tenant: Tenant, sqs: SQSClient) -> None:
-    url = tenant.queue(visibility_timeout=45, max_receive_count=7)
+def test_queue_attributes(target: SqsTarget) -> None:
+    sqs = target.sqs
+    url = target.queue(visibility_timeout=45, max_receive_count=7)
     found = attributes(sqs, url)
     assert found["VisibilityTimeout"] == "45"
     assert found["FifoQueue"] == "true"
@@ -85,14 +94,16 @@ def test_queue_attributes(tenant: Tenant, sqs: SQSClient) -> None:
         sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Nonsense"])  # type: ignore[list-item]
 
 
-def test_list_queues(tenant: Tenant, sqs: SQSClient) -> None:
-    url = tenant.queue("listed")
-    urls = sqs.list_queues(QueueNamePrefix="listed")["QueueUrls"]
+def test_list_queues(target: SqsTarget) -> None:
+    name = f"listed-{uuid.uuid4().hex[:6]}"
+    url = target.queue(name)
+    urls = target.sqs.list_queues(QueueNamePrefix=name)["QueueUrls"]
     assert url in urls and len(urls) == 2  # and its dead-letter companion
 
 
-def test_purge_removes_everything(tenant: Tenant, sqs: SQSClient) -> None:
-    url = tenant.queue()
+def test_purge_removes_everything(target: SqsTarget) -> None:
+    sqs = target.sqs
+    url = target.queue()
     for n in range(4):
         send(sqs, url, f"m{n}")
     receive(sqs, url, MaxNumberOfMessages=1)
