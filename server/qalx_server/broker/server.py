@@ -32,7 +32,7 @@ from qalx_server.settings import Settings
 from qalx_server.store.database import Database
 
 from . import errors, receiving
-from .credentials import DEFAULT_LIFETIME, Credentials, issue_credentials
+from .credentials import DEFAULT_LIFETIME, Credentials, forget_expired, issue_credentials
 from .naming import endpoint_url
 from .operations import Answer, Call
 from .receipts import ReceiptSigner
@@ -40,6 +40,8 @@ from .sigv4 import IncomingRequest, verify
 from .wakeups import WakeupHub
 
 log = logging.getLogger("qalx_server.broker")
+CLEANUP_INTERVAL = 3600.0
+"""Seconds between sweeps of long-expired credentials."""
 
 MAX_REQUEST_BYTES = 2 * 1024 * 1024
 KEY_FILE = "broker-signing.key"
@@ -86,6 +88,7 @@ class Broker:
         self.db = db
         self.executor = executor
         self._key = bytes(key)
+        self._next_cleanup = 0.0  # sweep expired credentials at the first issue
         self.receipts = ReceiptSigner(self._key)
         self.public_url = public_url
         self.region = region
@@ -117,7 +120,11 @@ class Broker:
         bot_guid: str | None = None,
         lifetime: dt.timedelta | None = None,
     ) -> Credentials:
-        """Temporary credentials for the queues of one company (optionally tied to a bot)."""
+        """Temporary credentials for the queues of one company (optionally tied to a bot).
+        Every queue answer issues some, so rows of long-expired ones are cleared here too."""
+        if time.monotonic() >= self._next_cleanup:
+            self._next_cleanup = time.monotonic() + CLEANUP_INTERVAL
+            forget_expired(conn)
         return issue_credentials(
             conn,
             company_id,
