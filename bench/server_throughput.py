@@ -19,7 +19,6 @@ import os
 import platform
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,6 +31,9 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.support.live import free_port  # noqa: E402  (after the path is set)
+
 RESULTS = ROOT / "bench" / "results"
 
 ITEM = {
@@ -46,13 +48,6 @@ ITEM = {
     "encrypt": True,
     "tags": [{"name": "project_name", "value": "beams"}],
 }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @contextlib.contextmanager

@@ -21,7 +21,3 @@ def parse_guid(text: str) -> str | None:
 def wire(guid_hex: str) -> dict[str, Any]:
     """The legacy Extended JSON form: `{"$uuid": hex}`."""
     return {"$uuid": guid_hex}
-
-
-def hyphenated(guid_hex: str) -> str:
-    return str(uuid.UUID(hex=guid_hex))

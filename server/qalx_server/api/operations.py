@@ -3,7 +3,7 @@ answers. Routes are made from these, so the server serves exactly the operations
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -13,7 +13,7 @@ from starlette.datastructures import QueryParams
 from qalx_server.spec import load_spec
 
 from .errors import bad_request
-from .schemas import problems, validator, validator_for
+from .schemas import problems, validator_for
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -64,7 +64,6 @@ class Operation:
     path: str
     path_params: tuple[str, ...]
     query_params: tuple[QueryParam, ...]
-    header_params: Mapping[str, Validator]
     body_ref: str | None
     """`#/components/schemas/X` of the request body, or None for none / a oneOf (the handler
     picks the schema, e.g. bulk or single item create)."""
@@ -107,11 +106,6 @@ def compile_operations() -> list[Operation]:
                     path=path,
                     path_params=tuple(p["name"] for p in params if p["in"] == "path"),
                     query_params=tuple(_query_param(p) for p in params if p["in"] == "query"),
-                    header_params={
-                        p["name"]: validator_for(p.get("schema", {}))
-                        for p in params
-                        if p["in"] == "header"
-                    },
                     body_ref=body_schema.get("$ref") if body_schema else None,
                     has_body=body is not None,
                     public=raw.get("security") == [],
@@ -119,10 +113,3 @@ def compile_operations() -> list[Operation]:
                 )
             )
     return found
-
-
-Handler = Callable[..., Any]
-
-
-def body_validator(operation: Operation) -> Validator | None:
-    return validator(operation.body_ref) if operation.body_ref else None

@@ -49,13 +49,6 @@ def dead_letter_name(name: str) -> str:
     return name + DLQ_SUFFIX
 
 
-def is_valid_name(name: str, *, fifo: bool) -> bool:
-    if fifo != name.endswith(FIFO_SUFFIX):
-        return False
-    base = name[: -len(FIFO_SUFFIX)] if fifo else name
-    return bool(_VALID.fullmatch(base)) and len(name) <= MAX_NAME
-
-
 def endpoint_url(base_url: str) -> str:
     """What boto3 takes as `endpoint_url`: `<server base>sqs`."""
     return _slash(base_url) + ENDPOINT_PATH

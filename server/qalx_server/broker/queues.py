@@ -79,14 +79,6 @@ def load_queue(conn: Connection, queue_id: int) -> Queue | None:
     return None if row is None else _queue(row)
 
 
-def source_of(conn: Connection, dead_letter_queue_id: int) -> Queue | None:
-    """The queue whose companion this is."""
-    row = conn.execute(
-        _select().where(broker_queues.c.dead_letter_queue_id == dead_letter_queue_id)
-    ).first()
-    return None if row is None else _queue(row)
-
-
 def _check(visibility_timeout: int, max_receive_count: int) -> None:
     if not 0 <= visibility_timeout <= MAX_VISIBILITY:
         raise QueueError(f"VisibilityTimeout must be between 0 and {MAX_VISIBILITY} seconds")

@@ -9,8 +9,10 @@ from typing import Any
 from sqlalchemy import Connection
 
 from qalx_server.api.errors import ApiError, bad_request
+from qalx_server.auth.admin import create_bot_token
 from qalx_server.auth.principal import Principal
 from qalx_server.queueing import Company, QueueBackend
+from qalx_server.store.query import from_python
 
 from .records import Stored
 
@@ -21,8 +23,11 @@ class Hooks:
     writes_on_read = False
     """True when answering needs a write (issuing queue credentials)."""
 
-    def inserted(self, conn: Connection, who: Principal, stored: Stored, base_url: str) -> None:
-        pass
+    def inserted(
+        self, conn: Connection, who: Principal, stored: Stored, base_url: str
+    ) -> Mapping[str, Any] | None:
+        """Runs in the create's transaction; may return keys for the answer's `info`."""
+        return None
 
     def updating(
         self,
@@ -74,8 +79,11 @@ class QueueHooks(Hooks):
         except ValueError as exc:
             raise _backend_error(exc) from None
 
-    def inserted(self, conn: Connection, who: Principal, stored: Stored, base_url: str) -> None:
+    def inserted(
+        self, conn: Connection, who: Principal, stored: Stored, base_url: str
+    ) -> Mapping[str, Any] | None:
         self._create(conn, who, stored.doc, base_url)
+        return None
 
     def updating(
         self,
@@ -114,11 +122,7 @@ class QueueHooks(Hooks):
                 "ACCESS_KEY_ID": credentials.access_key_id,
                 "SECRET_ACCESS_KEY": credentials.secret_access_key,
                 "SESSION_TOKEN": credentials.session_token,
-                "EXPIRATION": {
-                    "$date": int(credentials.expiration.timestamp() * 1000),
-                    "$zone": "UTC",
-                    "$offset": None,
-                },
+                "EXPIRATION": from_python(credentials.expiration),
             },
             "region": access.region,
         }
@@ -130,6 +134,12 @@ class QueueHooks(Hooks):
 class BotHooks(Hooks):
     def __init__(self, backend: QueueBackend) -> None:
         self.backend = backend
+
+    def inserted(
+        self, conn: Connection, who: Principal, stored: Stored, base_url: str
+    ) -> Mapping[str, Any] | None:
+        # The bot's own token: shown in this answer only (it is stored hashed).
+        return {"credentials": {"token": create_bot_token(conn, who.company_id, stored.guid)}}
 
     def removing(self, conn: Connection, who: Principal, stored: Stored, *, deleting: bool) -> None:
         if deleting:

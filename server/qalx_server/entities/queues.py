@@ -5,17 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import Connection
+
 from qalx_server.api.errors import ApiError
 from qalx_server.auth.principal import Principal
 from qalx_server.queueing import Company, QueueBackend
+from qalx_server.store.query import from_python
 
 from .service import EntityService
 
 
 def _date(when: dt.datetime | None) -> dict[str, Any] | None:
-    if when is None:
-        return None
-    return {"$date": int(when.timestamp() * 1000), "$zone": "UTC", "$offset": None}
+    return None if when is None else dict(from_python(when))
 
 
 class QueueOperations:
@@ -23,17 +24,18 @@ class QueueOperations:
         self.entities = entities
         self.backend = backend
 
-    def _name(self, who: Principal, guid: str, stored_doc: dict[str, Any], archived: bool) -> str:
-        if archived:
+    def _queue(
+        self, conn: Connection, who: Principal, guid: str, *, lock: bool = False
+    ) -> tuple[Company, str]:
+        """The caller's company and the name of its (live) queue entity `guid`."""
+        stored = self.entities.load(conn, who, "queue", guid, lock=lock)
+        if stored.archived:
             raise ApiError(404, "not_found", f"queue {guid!r} is archived: it has no messages")
-        name: str = stored_doc["name"]
-        return name
+        return Company(who.company_id, who.company_guid), str(stored.doc["name"])
 
     def stats(self, who: Principal, guid: str) -> dict[str, Any]:
         with self.entities.db.read() as conn:
-            stored = self.entities.load(conn, who, "queue", guid)
-            name = self._name(who, guid, stored.doc, stored.archived)
-            found = self.backend.stats(conn, Company(who.company_id, who.company_guid), name)
+            found = self.backend.stats(conn, *self._queue(conn, who, guid))
         return {
             "depth": found.depth,
             "in_flight": found.in_flight,
@@ -43,10 +45,7 @@ class QueueOperations:
 
     def dead_letters(self, who: Principal, guid: str, limit: int) -> dict[str, Any]:
         with self.entities.db.read() as conn:
-            stored = self.entities.load(conn, who, "queue", guid)
-            name = self._name(who, guid, stored.doc, stored.archived)
-            company = Company(who.company_id, who.company_guid)
-            letters = self.backend.dead_letters(conn, company, name, limit=limit)
+            letters = self.backend.dead_letters(conn, *self._queue(conn, who, guid), limit=limit)
         return {
             "data": [
                 {
@@ -66,9 +65,7 @@ class QueueOperations:
         if not body.get("all") and not ids:
             raise ApiError(400, "invalid", "say which dead letters to replay: message_ids or all")
         with self.entities.db.write() as conn:
-            stored = self.entities.load(conn, who, "queue", guid, lock=True)
-            name = self._name(who, guid, stored.doc, stored.archived)
-            company = Company(who.company_id, who.company_guid)
+            company, name = self._queue(conn, who, guid, lock=True)
             moved = self.backend.replay(
                 conn, company, name, message_ids=None if body.get("all") else ids
             )

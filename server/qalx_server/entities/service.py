@@ -17,11 +17,12 @@ from sqlalchemy.exc import IntegrityError
 
 from qalx_server.api.errors import ApiError, bad_request, conflict, forbidden, not_found
 from qalx_server.api.schemas import problems, validator
-from qalx_server.auth.admin import create_bot_token, revoke_bot_tokens
+from qalx_server.auth.admin import revoke_bot_tokens
 from qalx_server.auth.principal import Principal
 from qalx_server.files.base import FileStore, object_key
 from qalx_server.guids import new_guid, parse_guid, wire
 from qalx_server.store.database import Database
+from qalx_server.store.query import from_python
 from qalx_server.store.tables import entities
 
 from . import querying
@@ -36,8 +37,8 @@ MAX_AGGREGATE_INPUT = 100_000
 
 
 def now_date() -> dict[str, Any]:
-    ms = int(dt.datetime.now(dt.UTC).timestamp() * 1000)
-    return {"$date": ms, "$zone": "UTC", "$offset": None}
+    stamp: dict[str, Any] = from_python(dt.datetime.now(dt.UTC))
+    return stamp
 
 
 def stamp(principal: Principal) -> dict[str, Any]:
@@ -126,14 +127,14 @@ class EntityService:
         if entity_type == "bot" and principal.is_bot:
             raise forbidden("bots cannot create bots: use a user token")
         with self.db.write() as conn:
-            stored, extra = self._insert(conn, principal, kind, body)
-            self.hooks_for(kind).inserted(conn, principal, stored, base_url)
+            stored = self._insert(conn, principal, kind, body)
+            extra = self.hooks_for(kind).inserted(conn, principal, stored, base_url)
             info = {**(self._info(conn, kind, principal, stored, base_url) or {}), **(extra or {})}
         return self.render(kind, stored, Rendering(base_url, _names_file(kind, body), (), info))
 
     def _insert(
         self, conn: Connection, principal: Principal, kind: Kind, body: dict[str, Any]
-    ) -> tuple[Stored, dict[str, Any] | None]:
+    ) -> Stored:
         guid = new_guid()
         doc = kind.fresh()
         doc.update({k: v for k, v in body.items() if k in kind.create_keys})
@@ -158,11 +159,7 @@ class EntityService:
             ).inserted_primary_key
         assert inserted is not None
         stored.id = int(inserted[0])
-        extra = None
-        if kind.name == "bot":
-            token = create_bot_token(conn, principal.company_id, guid)
-            extra = {"credentials": {"token": token}}
-        return stored, extra
+        return stored
 
     def bulk_create(
         self, principal: Principal, body: dict[str, Any], base_url: str
@@ -187,7 +184,7 @@ class EntityService:
                     item = {**item, "tags": shared_tags}
                 try:
                     with conn.begin_nested():
-                        stored, _ = self._insert(conn, principal, kind, item)
+                        stored = self._insert(conn, principal, kind, item)
                 except ApiError as exc:
                     errors[str(index)] = exc.document()
                     continue
