@@ -13,8 +13,8 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
-from qalx.config import DEFAULT_PROFILE, user_config
-from qalx.errors import QalxConfigError
+from qalx.config import UserConfig
+from qalx.errors import QalxConfigError, QalxConfigFileNotFound, QalxConfigProfileNotFound
 from qalx_api_client import AuthenticatedClient, models
 from qalx_api_client.api.queue import (
     get_queue_stats,
@@ -30,19 +30,32 @@ T = TypeVar("T")
 @contextmanager
 def api(profile: str) -> Iterator[AuthenticatedClient]:
     try:
-        config = user_config(profile)
+        config = load_user_config(profile)
+        base_url, token = config.base_url, config.token
     except QalxConfigError as exc:
         raise click.ClickException(str(exc)) from None
-    if not config.get("TOKEN"):
+    if not token:
         raise click.ClickException(
             f"no TOKEN in profile [{profile}]: set QALX_USER_TOKEN or add it to ~/.qalx"
         )
-    client = AuthenticatedClient(base_url=config["BASE_URL"], token=config["TOKEN"], prefix="Token")
+    client = AuthenticatedClient(base_url=base_url, token=token, prefix="Token")
     try:
         with client:
             yield client
     except httpx.TransportError as exc:
-        raise click.ClickException(f"cannot reach {config['BASE_URL']}: {exc}") from None
+        raise click.ClickException(f"cannot reach {base_url}: {exc}") from None
+
+
+def load_user_config(profile: str) -> UserConfig:
+    """Defaults, `QALX_USER_*` and the profile of ~/.qalx. The default profile may be missing
+    (with the file itself) when the environment configures everything; a named one may not."""
+    config = UserConfig()
+    try:
+        config.from_inifile(profile)
+    except (QalxConfigFileNotFound, QalxConfigProfileNotFound):
+        if profile != UserConfig.default:
+            raise
+    return config
 
 
 def answer(response: Response[Any], expected: type[T], what: str) -> T:
@@ -86,7 +99,7 @@ def _when(value: models.OptionalDateTime | Unset | None) -> str:
 
 
 profile_option = click.option(
-    "--profile", default=DEFAULT_PROFILE, show_default=True, help="Profile of ~/.qalx to use."
+    "--profile", default=UserConfig.default, show_default=True, help="Profile of ~/.qalx to use."
 )
 
 
