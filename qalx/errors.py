@@ -129,3 +129,43 @@ class QalxFactoryBuildError(QalxFactoryError):
 
 class QalxFactoryDemolishError(QalxFactoryError):
     """A factory could not be demolished."""
+
+
+class QalxAPIConnectionError(QalxAPIResponseError):
+    """The API could not be reached (refused, reset, DNS) after the retries."""
+
+
+class QalxAPITimeoutError(QalxAPIConnectionError):
+    """The API did not answer within the configured timeout after the retries."""
+
+
+class QalxAPIBadRequest(QalxAPIResponseError):
+    """400 or 422: the request was refused as invalid; the errors say what to fix."""
+
+
+class QalxAPIAuthError(QalxAPIResponseError):
+    """401: the token is missing, unknown or revoked."""
+
+
+class QalxAPIPermissionError(QalxAPIResponseError):
+    """403: the token may not do this (for example a user-only call with a bot token)."""
+
+
+class QalxAPINotFound(QalxAPIResponseError):
+    """404: no such entity, or it belongs to another company."""
+
+
+class QalxAPIConflict(QalxAPIResponseError):
+    """409: the write clashes with what is stored (a name already taken)."""
+
+
+class QalxAPITooLarge(QalxAPIResponseError):
+    """413: the body or file is larger than the server accepts."""
+
+
+class QalxAPIRateLimited(QalxAPIResponseError):
+    """429: still rate limited after the retries."""
+
+
+class QalxAPIServerError(QalxAPIResponseError):
+    """5xx: the server failed, still after the retries."""
