@@ -94,18 +94,17 @@ def _read_all(source: FileSource) -> bytes:
 
 
 def _chunks_of(source: FileSource) -> tuple[Callable[[], Iterator[bytes] | bytes], int]:
-    """A way to (re)start reading `source` in chunks, and its size in bytes."""
+    """A way to (re)start reading `source` in chunks, and its size in bytes. A seekable
+    stream is sent whole, from its start, whatever its position."""
     if is_stream(source):
         stream: Any = source
         if isinstance(stream, io.StringIO) or not stream.seekable():
             data = _read_all(source)
             return (lambda: data), len(data)
-        start = stream.tell()
-        stream.seek(0, io.SEEK_END)
-        size = stream.tell() - start
+        size = stream.seek(0, io.SEEK_END)
 
         def again() -> Iterator[bytes]:
-            stream.seek(start)
+            stream.seek(0)
             while block := stream.read(CHUNK):
                 yield block.encode("utf-8") if isinstance(block, str) else block
 

@@ -527,7 +527,8 @@ class QalxQueue(QalxNamedEntityAdapter[Queue]):
     def get_or_create(
         self, name: str, meta: Mapping[str, Any] | None = None, **kwargs: Any
     ) -> Queue:
-        return super().get_or_create(name, meta=meta)
+        """Queue `name`, created (with `meta` and `kwargs`, e.g. `parameters`) if missing."""
+        return super().get_or_create(name, meta=meta, **kwargs)
 
     def get_messages(self, worker: Any) -> list[QueueMessage]:
         """Receive messages for a bot worker, with the bot config's batch size, visibility

@@ -65,7 +65,8 @@ class QalxAddict(dict[str, Any]):
             return dict.__getitem__(self, name)
         except KeyError:
             raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
+                f"{type(self).__name__!r} object has no attribute or key {name!r}"
+                " (was it left out by fields=...?)"
             ) from None
 
     def __setattr__(self, name: str, value: Any) -> None:

@@ -49,12 +49,12 @@ class QalxEntity(QalxAddict):
         return singular + "s"
 
     def _field(self, key: str) -> Any:
+        """A key read by a typed property; a missing one is an AttributeError, which Python
+        hands on to `__getattr__`, whose message says so."""
         try:
             return dict.__getitem__(self, key)
         except KeyError:
-            raise AttributeError(
-                f"this {type(self).__name__} has no {key!r} (was it left out by fields=...?)"
-            ) from None
+            raise AttributeError(key) from None
 
     @property
     def guid(self) -> UUID:
