@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from qalx_server.auth import admin
-from qalx_server.settings import Settings
+from qalx_server.settings import SMTP_DEFAULT_PORTS, Settings
 from qalx_server.store.database import Database
 
 DEFAULT_PROFILE = "local"
@@ -127,6 +127,24 @@ def write_profile(path: Path, profile: str, values: dict[str, str]) -> None:
 @click.option("--sqs-role-arn", help="Role assumed to issue queue credentials (--queues sqs).")
 @click.option("--sqs-endpoint-url", help="SQS endpoint other than AWS's (--queues sqs).")
 @click.option("--sts-endpoint-url", help="STS endpoint other than AWS's (--queues sqs).")
+@click.option("--smtp-host", help="SMTP server that sends notifications (none: they wait).")
+@click.option("--smtp-port", type=int, help="Its port (default 587, 465 for tls, 25 for none).")
+@click.option(
+    "--smtp-security",
+    type=click.Choice(list(SMTP_DEFAULT_PORTS)),
+    help="starttls (default), tls (SMTPS) or none.",
+)
+@click.option(
+    "--smtp-username",
+    help="SMTP login; the password only from QALX_SERVER_SMTP_PASSWORD (flags are visible).",
+)
+@click.option("--smtp-sender", help="The From address of notifications, e.g. 'qalx <q@x.com>'.")
+@click.option(
+    "--smtp-verify/--no-smtp-verify",
+    default=None,
+    help="Check the SMTP server's TLS certificate (default: check).",
+)
+@click.option("--smtp-ca-file", help="PEM CA certificates to check the SMTP server with.")
 @click.option("--log-level", default="info", show_default=True)
 def start(log_level: str, **options: Any) -> None:
     """Serve the qalx API (migrating the database first)."""
@@ -137,7 +155,10 @@ def start(log_level: str, **options: Any) -> None:
     settings = _settings(**options)
     db = _database(settings)
     db.dispose()
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except ValueError as exc:  # settings that do not go together
+        raise click.ClickException(str(exc)) from None
     click.echo(f"qalx server on http://{settings.host}:{settings.port}/ (docs at /docs)")
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level)
 
