@@ -29,10 +29,13 @@ _ELEMENTS = (
 )
 _HTML_TAG = re.compile(rf"<(?:!doctype\s+html|/?(?:{_ELEMENTS})(?:\s[^<>]*)?/?)>", re.IGNORECASE)
 _BLOCKS = frozenset(
-    {"p", "div", "table", "tr", "ul", "ol", "dl", "li", "dt", "dd", "pre", "blockquote", "hr"}
+    {"p", "div", "table", "ul", "ol", "dl", "pre", "blockquote", "hr"}
     | {"h1", "h2", "h3", "h4", "h5", "h6", "caption", "figure", "figcaption"}
     | {"section", "article", "header", "footer", "main", "nav"}
 )
+"""Elements set off by a blank line."""
+_LINES = frozenset({"li", "tr", "dt", "dd"})
+"""Elements on lines of their own."""
 _HIDDEN = frozenset({"head", "style", "script", "title"})
 
 HEADER = "X-Qalx-Notification"
@@ -54,23 +57,30 @@ class _Text(HTMLParser):
         self.pre = 0
         self.links: list[str | None] = []
 
-    def _break(self) -> None:
+    def _flush(self, *, keep_empty: bool = False) -> None:
         text = "".join(self.line)
         if not self.pre:
             text = " ".join(text.split())
-        if text or (self.lines and self.lines[-1]):
+        if text or keep_empty:
             self.lines.append(text)
         self.line = []
+
+    def _paragraph(self) -> None:
+        self._flush()
+        if self.lines and self.lines[-1]:
+            self.lines.append("")
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _HIDDEN:
             self.hidden += 1
         elif tag == "br":
-            self._break()
-        elif tag in _BLOCKS:
-            self._break()
+            self._flush(keep_empty=True)
+        elif tag in _LINES:
+            self._flush()
             if tag == "li":
                 self.line.append("- ")
+        elif tag in _BLOCKS:
+            self._paragraph()
             if tag == "pre":
                 self.pre += 1
         elif tag == "a":
@@ -83,10 +93,12 @@ class _Text(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in _HIDDEN:
             self.hidden = max(0, self.hidden - 1)
+        elif tag in _LINES:
+            self._flush()
         elif tag in _BLOCKS:
+            self._paragraph()
             if tag == "pre":
                 self.pre = max(0, self.pre - 1)
-            self._break()
         elif tag == "a" and self.links:
             href = self.links.pop()
             if href and not href.startswith(("#", "javascript:")):
@@ -97,8 +109,8 @@ class _Text(HTMLParser):
             self.line.append(data if self.pre else re.sub(r"\s+", " ", data))
 
     def text(self) -> str:
-        self._break()
-        return "\n".join(self.lines).strip() + "\n"
+        self._flush()
+        return "\n".join(self.lines).strip("\n") + "\n"
 
 
 def html_to_text(html: str) -> str:
