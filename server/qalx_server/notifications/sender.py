@@ -1,6 +1,8 @@
 """The background sender: one thread per server process that e-mails notifications.
 
-It starts and stops with the app (its lifespan), and only when SMTP is configured. A
+It starts and stops with the app's lifespan (which uvicorn runs by default; an app served
+with the lifespan off queues notifications but sends none), and only when SMTP is
+configured. A
 notification made in this process wakes it at once, after the create commits; it also
 re-reads the database every `notification_poll_interval` seconds, and when the next retry
 falls due, so it sends notifications made by other processes sharing the database, retries
