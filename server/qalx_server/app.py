@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
@@ -22,12 +24,13 @@ from qalx_server.api.schemas import check, problems
 from qalx_server.auth import Authenticator, AuthError
 from qalx_server.broker import Broker
 from qalx_server.entities import querying
-from qalx_server.entities.hooks import BotHooks, QueueHooks
+from qalx_server.entities.hooks import BotHooks, NotificationHooks, QueueHooks
 from qalx_server.entities.queues import QueueOperations
 from qalx_server.entities.service import EntityService
 from qalx_server.entities.workers import WorkerService
 from qalx_server.files.base import FileStore
 from qalx_server.guids import parse_guid
+from qalx_server.notifications import Notifier
 from qalx_server.queueing import QueueBackend, QueueConflict, QueueNotFound, QueueUnavailable
 from qalx_server.queueing.builtin import BuiltinQueueBackend
 from qalx_server.settings import Settings
@@ -58,7 +61,12 @@ class QalxServer:
         else:
             self.broker = Broker.from_settings(settings, self.db, executor=self.executor)
             self.queues = BuiltinQueueBackend(self.broker, settings.broker_region)
-        hooks = {"queue": QueueHooks(self.queues), "bot": BotHooks(self.queues)}
+        self.notifier = Notifier(self.db, settings)
+        hooks = {
+            "queue": QueueHooks(self.queues),
+            "bot": BotHooks(self.queues),
+            "notification": NotificationHooks(self.notifier),
+        }
         self.entities = EntityService(self.db, self.files, hooks)
         self.workers = WorkerService(self.entities)
         queue_operations = QueueOperations(self.entities, self.queues)
@@ -66,7 +74,15 @@ class QalxServer:
         self.operations = compile_operations()
         _check_coverage(self.operations, self.handlers)
 
+    def start(self) -> None:
+        """Start the background work (the notification sender, when SMTP is configured)."""
+        self.notifier.start()
+
+    def stop(self) -> None:
+        self.notifier.stop()
+
     def close(self) -> None:
+        self.stop()
         self.executor.shutdown(wait=True)
         self.db.dispose()
 
@@ -134,8 +150,18 @@ def create_app(settings: Settings, files: FileStore | None = None) -> Starlette:
     local_routes = getattr(server.files, "routes", None)
     if callable(local_routes):
         routes += local_routes()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        server.start()
+        try:
+            yield
+        finally:
+            await asyncio.get_running_loop().run_in_executor(None, server.stop)
+
     app = Starlette(
         routes=routes,
+        lifespan=lifespan,
         exception_handlers={
             ApiError: _api_error,
             QueueNotFound: _queue_error,

@@ -7,14 +7,18 @@ options at all the server keeps everything under the platform's user data direct
 from __future__ import annotations
 
 import configparser
+import datetime as dt
 import os
+import uuid
 from pathlib import Path
 from typing import Any
 
 import click
 
 from qalx_server.auth import admin
-from qalx_server.settings import Settings
+from qalx_server.guids import parse_guid
+from qalx_server.notifications import deliveries
+from qalx_server.settings import SMTP_DEFAULT_PORTS, Settings
 from qalx_server.store.database import Database
 
 DEFAULT_PROFILE = "local"
@@ -127,6 +131,24 @@ def write_profile(path: Path, profile: str, values: dict[str, str]) -> None:
 @click.option("--sqs-role-arn", help="Role assumed to issue queue credentials (--queues sqs).")
 @click.option("--sqs-endpoint-url", help="SQS endpoint other than AWS's (--queues sqs).")
 @click.option("--sts-endpoint-url", help="STS endpoint other than AWS's (--queues sqs).")
+@click.option("--smtp-host", help="SMTP server that sends notifications (none: they wait).")
+@click.option("--smtp-port", type=int, help="Its port (default 587, 465 for tls, 25 for none).")
+@click.option(
+    "--smtp-security",
+    type=click.Choice(list(SMTP_DEFAULT_PORTS)),
+    help="starttls (default), tls (SMTPS) or none.",
+)
+@click.option(
+    "--smtp-username",
+    help="SMTP login; the password only from QALX_SERVER_SMTP_PASSWORD (flags are visible).",
+)
+@click.option("--smtp-sender", help="The From address of notifications, e.g. 'qalx <q@x.com>'.")
+@click.option(
+    "--smtp-verify/--no-smtp-verify",
+    default=None,
+    help="Check the SMTP server's TLS certificate (default: check).",
+)
+@click.option("--smtp-ca-file", help="PEM CA certificates to check the SMTP server with.")
 @click.option("--log-level", default="info", show_default=True)
 def start(log_level: str, **options: Any) -> None:
     """Serve the qalx API (migrating the database first)."""
@@ -137,7 +159,10 @@ def start(log_level: str, **options: Any) -> None:
     settings = _settings(**options)
     db = _database(settings)
     db.dispose()
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except ValueError as exc:  # settings that do not go together
+        raise click.ClickException(str(exc)) from None
     click.echo(f"qalx server on http://{settings.host}:{settings.port}/ (docs at /docs)")
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level)
 
@@ -228,3 +253,104 @@ def token_revoke(prefix: str, data_dir: Path | None, database_url: str | None) -
     finally:
         db.dispose()
     click.echo(f"revoked {count} token(s); running servers stop accepting it within seconds")
+
+
+@server.group()
+def notifications() -> None:
+    """Notification e-mails: what waits in the outbox, what failed, and sending again."""
+
+
+def _when(ms: int | None) -> str:
+    if ms is None:
+        return "-"
+    return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _hyphenated(guid: str) -> str:
+    return str(uuid.UUID(hex=guid))
+
+
+@notifications.command("list")
+@click.option(
+    "--state",
+    "states",
+    multiple=True,
+    type=click.Choice(deliveries.STATES),
+    help="Only notifications in this delivery state (repeat for several).",
+)
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 10_000))
+@data_dir_option
+@database_option
+def notifications_list(
+    states: tuple[str, ...], limit: int, data_dir: Path | None, database_url: str | None
+) -> None:
+    """List notifications of every company, newest first, with their delivery state."""
+    from rich.console import Console
+    from rich.table import Table
+
+    db = _database(_settings(data_dir=data_dir, database_url=database_url))
+    try:
+        with db.read() as conn:
+            rows = deliveries.listing(conn, states, limit)
+    finally:
+        db.dispose()
+    table = Table("guid", "company", "created", "state", "attempts", "to", "subject", "detail")
+    for row in rows:
+        if row.state == "sent":
+            refused = f"; {row.last_error}" if row.last_error else ""
+            detail = f"sent {_when(row.sent_ms)}{refused}"
+        elif row.next_attempt_ms is not None and row.state == "queued" and row.attempts:
+            detail = f"next attempt {_when(row.next_attempt_ms)}; last: {row.last_error or '-'}"
+        else:
+            detail = row.last_error or "-"
+        table.add_row(
+            _hyphenated(row.guid),
+            row.company,
+            _when(row.created_ms),
+            row.state,
+            str(row.attempts),
+            ", ".join(row.to),
+            row.subject,
+            detail,
+        )
+    console = Console()
+    console.print(table)
+    console.print(f"{len(rows)} notification(s)")
+
+
+@notifications.command("retry")
+@click.argument("guids", nargs=-1)
+@click.option("--all", "everything", is_flag=True, help="Every failed and outbox notification.")
+@data_dir_option
+@database_option
+def notifications_retry(
+    guids: tuple[str, ...], everything: bool, data_dir: Path | None, database_url: str | None
+) -> None:
+    """Queue failed and outbox notifications (by GUID, or --all) to be sent afresh, with a
+    new set of attempts, by a server with SMTP configured."""
+    if everything == bool(guids):
+        raise click.UsageError("give notification GUIDs or --all (not both)")
+    wanted: list[str] | None = None
+    if guids:
+        wanted = []
+        for text in guids:
+            guid = parse_guid(text)
+            if guid is None:
+                raise click.BadParameter(f"{text!r} is not a guid", param_hint="GUID")
+            wanted.append(guid)
+    db = _database(_settings(data_dir=data_dir, database_url=database_url))
+    try:
+        with db.write() as conn:
+            done = deliveries.requeue(conn, wanted, now=deliveries.now_ms())
+    finally:
+        db.dispose()
+    for guid in done.requeued:
+        click.echo(f"{_hyphenated(guid)}\tqueued")
+    for guid, why in done.skipped.items():
+        click.echo(f"{_hyphenated(guid)}\tnot retried: {why}")
+    click.echo(
+        f"requeued {len(done.requeued)} notification(s); a running server with SMTP "
+        "configured sends them within its notification_poll_interval"
+    )
+    if done.skipped:
+        raise SystemExit(1)

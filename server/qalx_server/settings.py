@@ -27,6 +27,14 @@ def _bool(value: object) -> bool:
     return bool(value)
 
 
+def _optional_int(value: object) -> int | None:
+    return None if value is None or value == "" else int(str(value))
+
+
+SmtpSecurity = Literal["starttls", "tls", "none"]
+SMTP_DEFAULT_PORTS: dict[str, int] = {"starttls": 587, "tls": 465, "none": 25}
+
+
 @attrs.frozen(kw_only=True)
 class Settings:
     """How one qalx_server runs. `QALX_SERVER_<NAME>` sets `<name>` from the environment."""
@@ -89,6 +97,44 @@ class Settings:
     broker_region: str = "eu-west-2"
     """The region the built-in broker reports (queue ARNs, `info.region`); any region a client
     signs with is accepted."""
+    smtp_host: str | None = None
+    """The SMTP server that sends notification e-mails. Without it, notifications wait in the
+    outbox (`qalx server notifications list`) until a server with SMTP starts."""
+    smtp_port: int | None = attrs.field(default=None, converter=_optional_int)
+    """Default: 587 for `starttls`, 465 for `tls`, 25 for `none`."""
+    smtp_security: SmtpSecurity = attrs.field(
+        default="starttls", validator=attrs.validators.in_(SMTP_DEFAULT_PORTS)
+    )
+    """`starttls` (upgrade a plain connection; refuse to send if the server cannot), `tls`
+    (TLS from the first byte, "SMTPS") or `none` (plain text: only for a relay on a trusted
+    network)."""
+    smtp_username: str | None = None
+    """Log in with this user (and `smtp_password`); no login without it."""
+    smtp_password: str | None = attrs.field(default=None, repr=False)
+    """Only from the environment (`QALX_SERVER_SMTP_PASSWORD`): flags show in process lists."""
+    smtp_sender: str | None = None
+    """The From address of every notification, e.g. `qalx <qalx@example.com>`; needed with
+    `smtp_host`."""
+    smtp_verify: bool = attrs.field(default=True, converter=_bool)
+    """Check the SMTP server's TLS certificate and host name (turn off only for testing)."""
+    smtp_ca_file: str | None = None
+    """PEM file of CA certificates to check the SMTP server with; default: the system's."""
+    smtp_timeout: float = attrs.field(default=30.0, converter=float)
+    """Seconds any one step of an SMTP conversation may take (connect, each command)."""
+    notification_max_attempts: int = attrs.field(default=5, converter=int)
+    """Attempts to send a notification through transient failures (connection refused or
+    dropped, 4xx replies) before it is marked `failed`. 5xx replies fail it at once."""
+    notification_retry_delay: float = attrs.field(default=30.0, converter=float)
+    """Seconds before the first retry; each later one waits twice as long as the one before."""
+    notification_retry_max_delay: float = attrs.field(default=3600.0, converter=float)
+    """The longest wait between two attempts, seconds."""
+    notification_poll_interval: float = attrs.field(default=5.0, converter=float)
+    """How often the sender re-reads the database, to find notifications created by other
+    server processes (this process's own wake it at once)."""
+
+    @property
+    def resolved_smtp_port(self) -> int:
+        return self.smtp_port or SMTP_DEFAULT_PORTS[self.smtp_security]
 
     @property
     def resolved_database_url(self) -> str:

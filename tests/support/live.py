@@ -19,14 +19,18 @@ _START_TIMEOUT = 10.0
 
 
 @contextmanager
-def serve(app: ASGIApp) -> Iterator[str]:
-    """Serve ``app`` on 127.0.0.1 until the block ends; yields the base URL (ending in ``/``)."""
+def serve(app: ASGIApp, *, lifespan: bool = False) -> Iterator[str]:
+    """Serve ``app`` on 127.0.0.1 until the block ends; yields the base URL (ending in ``/``).
+    With ``lifespan``, the app's start-up and shut-down run too (background work such as the
+    notification sender); by default they do not."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-        config = uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False)
+        config = uvicorn.Config(
+            app, lifespan="on" if lifespan else "off", log_level="warning", access_log=False
+        )
         server = uvicorn.Server(config)
         thread = threading.Thread(
             target=server.run, kwargs={"sockets": [sock]}, name=f"uvicorn-{port}", daemon=True

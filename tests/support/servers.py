@@ -35,15 +35,29 @@ def database_url(backend: str, data_dir: Path) -> Iterator[str]:
 
 
 @contextmanager
-def live_server(backend: str, data_dir: Path, **settings: Any) -> Iterator[LiveServer]:
-    """The server with its answers checked against the spec, until the block ends."""
-    with database_url(backend, data_dir) as url:
-        options = {"validate_responses": True, **settings}
-        app = create_app(Settings(data_dir=data_dir, database_url=url, **options))
-        server: QalxServer = app.state.qalx
-        server.db.migrate()
-        try:
-            with serve(app) as base_url:
-                yield LiveServer(base_url, server, backend)
-        finally:
-            server.close()
+def live_server(
+    backend: str, data_dir: Path, *, lifespan: bool = False, **settings: Any
+) -> Iterator[LiveServer]:
+    """The server with its answers checked against the spec, until the block ends (with
+    `lifespan`, its background work runs too: see `serve`)."""
+    with (
+        database_url(backend, data_dir) as url,
+        live_server_on(url, backend, data_dir, lifespan=lifespan, **settings) as live,
+    ):
+        yield live
+
+
+@contextmanager
+def live_server_on(
+    url: str, backend: str, data_dir: Path, *, lifespan: bool = False, **settings: Any
+) -> Iterator[LiveServer]:
+    """`live_server` on a database that outlives it (several servers may share one)."""
+    options = {"validate_responses": True, **settings}
+    app = create_app(Settings(data_dir=data_dir, database_url=url, **options))
+    server: QalxServer = app.state.qalx
+    server.db.migrate()
+    try:
+        with serve(app, lifespan=lifespan) as base_url:
+            yield LiveServer(base_url, server, backend)
+    finally:
+        server.close()

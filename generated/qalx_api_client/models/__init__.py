@@ -57,6 +57,9 @@ from .list_query import ListQuery
 from .meta import Meta
 from .notification import Notification
 from .notification_create import NotificationCreate
+from .notification_delivery import NotificationDelivery
+from .notification_delivery_state import NotificationDeliveryState
+from .notification_info import NotificationInfo
 from .notification_list import NotificationList
 from .notification_update import NotificationUpdate
 from .optional_date_time import OptionalDateTime
@@ -146,6 +149,9 @@ __all__ = (
     "Meta",
     "Notification",
     "NotificationCreate",
+    "NotificationDelivery",
+    "NotificationDeliveryState",
+    "NotificationInfo",
     "NotificationList",
     "NotificationUpdate",
     "OptionalDateTime",

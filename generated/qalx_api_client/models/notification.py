@@ -10,8 +10,8 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.guid import Guid
-    from ..models.info import Info
     from ..models.meta import Meta
+    from ..models.notification_info import NotificationInfo
     from ..models.tag import Tag
 
 
@@ -24,8 +24,7 @@ class Notification:
 
     Attributes:
         guid (Guid): A guid in legacy Extended JSON. The server emits 32 lowercase hex digits.
-        info (Info | Unset): Maintained by the server; read-only (clients strip it from PATCH bodies). Complete on
-            full answers; a `fields` projection may return part of it.
+        info (NotificationInfo | Unset): `Info` plus where the notification's e-mail is.
         subject (str | Unset):
         message (str | Unset):
         to (list[str] | Unset):
@@ -37,7 +36,7 @@ class Notification:
     """
 
     guid: Guid
-    info: Info | Unset = UNSET
+    info: NotificationInfo | Unset = UNSET
     subject: str | Unset = UNSET
     message: str | Unset = UNSET
     to: list[str] | Unset = UNSET
@@ -110,19 +109,19 @@ class Notification:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.guid import Guid  # noqa: PLC0415
-        from ..models.info import Info  # noqa: PLC0415
         from ..models.meta import Meta  # noqa: PLC0415
+        from ..models.notification_info import NotificationInfo  # noqa: PLC0415
         from ..models.tag import Tag  # noqa: PLC0415
 
         d = dict(src_dict)
         guid = Guid.from_dict(d.pop("guid"))
 
         _info = d.pop("info", UNSET)
-        info: Info | Unset
+        info: NotificationInfo | Unset
         if isinstance(_info, Unset):
             info = UNSET
         else:
-            info = Info.from_dict(_info)
+            info = NotificationInfo.from_dict(_info)
 
         subject = d.pop("subject", UNSET)
 

@@ -20,11 +20,19 @@ T = TypeVar("T", bound="NotificationCreate")
 class NotificationCreate:
     """
     Attributes:
-        subject (str):
-        message (str):
-        to (list[str]):
-        cc (list[str] | Unset):
-        bcc (list[str] | Unset):
+        subject (str): One line: no line breaks.
+        message (str): Sent as HTML (with a plain-text alternative) if it contains HTML tags.
+        to (list[str]): At least one e-mail address, each as described under `Recipients`.
+        cc (list[str] | Unset): E-mail addresses: `local@domain` or `Display Name <local@domain>`. The address is
+            ASCII: a local part of letters, digits, inner dots and ``!#$%&'*+/=?^_`{|}~-`` (at
+            most 64), a domain of dot-separated labels of letters, digits and inner hyphens (1
+            to 63 each, 253 in all; `localhost` is fine). A display name containing `,`, `;`,
+            `@` or `"` must be in double quotes; no part may contain control characters.
+        bcc (list[str] | Unset): E-mail addresses: `local@domain` or `Display Name <local@domain>`. The address is
+            ASCII: a local part of letters, digits, inner dots and ``!#$%&'*+/=?^_`{|}~-`` (at
+            most 64), a domain of dot-separated labels of letters, digits and inner hyphens (1
+            to 63 each, 253 in all; `localhost` is fine). A display name containing `,`, `;`,
+            `@` or `"` must be in double quotes; no part may contain control characters.
         meta (Meta | Unset): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;
             queries may address it as `meta.x` or `metadata.data.x`.
         tags (list[Tag] | Unset):

@@ -18,16 +18,26 @@ T = TypeVar("T", bound="NotificationUpdate")
 
 @_attrs_define
 class NotificationUpdate:
-    """
-    Attributes:
-        subject (str | Unset):
-        message (str | Unset):
-        to (list[str] | Unset):
-        cc (list[str] | Unset):
-        bcc (list[str] | Unset):
-        meta (Meta | Unset): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;
-            queries may address it as `meta.x` or `metadata.data.x`.
-        tags (list[Tag] | Unset):
+    """Changes the stored notification only: an e-mail already sent is not sent again (an
+    unsent one goes out as it is when its turn comes). The same checks as on create.
+
+        Attributes:
+            subject (str | Unset):
+            message (str | Unset):
+            to (list[str] | Unset): At least one e-mail address, each as described under `Recipients`.
+            cc (list[str] | Unset): E-mail addresses: `local@domain` or `Display Name <local@domain>`. The address is
+                ASCII: a local part of letters, digits, inner dots and ``!#$%&'*+/=?^_`{|}~-`` (at
+                most 64), a domain of dot-separated labels of letters, digits and inner hyphens (1
+                to 63 each, 253 in all; `localhost` is fine). A display name containing `,`, `;`,
+                `@` or `"` must be in double quotes; no part may contain control characters.
+            bcc (list[str] | Unset): E-mail addresses: `local@domain` or `Display Name <local@domain>`. The address is
+                ASCII: a local part of letters, digits, inner dots and ``!#$%&'*+/=?^_`{|}~-`` (at
+                most 64), a domain of dot-separated labels of letters, digits and inner hyphens (1
+                to 63 each, 253 in all; `localhost` is fine). A display name containing `,`, `;`,
+                `@` or `"` must be in double quotes; no part may contain control characters.
+            meta (Meta | Unset): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;
+                queries may address it as `meta.x` or `metadata.data.x`.
+            tags (list[Tag] | Unset):
     """
 
     subject: str | Unset = UNSET

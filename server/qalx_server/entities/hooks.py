@@ -1,5 +1,5 @@
 """What some entity types do beyond storing their document: a queue entity owns a broker
-queue, and a deleted bot loses its queue credentials."""
+queue, a deleted bot loses its queue credentials, and a notification is e-mailed."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from sqlalchemy import Connection
 from qalx_server.api.errors import ApiError, bad_request
 from qalx_server.auth.admin import create_bot_token
 from qalx_server.auth.principal import Principal
+from qalx_server.notifications import InvalidNotification, Notifier, check_notification
+from qalx_server.notifications import deliveries as notification_deliveries
 from qalx_server.queueing import Company, QueueBackend
 from qalx_server.store.query import from_python
 
@@ -28,6 +30,9 @@ class Hooks:
     ) -> Mapping[str, Any] | None:
         """Runs in the create's transaction; may return keys for the answer's `info`."""
         return None
+
+    def committed(self, stored: Stored) -> None:
+        """Runs after the create's transaction has committed."""
 
     def updating(
         self,
@@ -144,3 +149,50 @@ class BotHooks(Hooks):
     def removing(self, conn: Connection, who: Principal, stored: Stored, *, deleting: bool) -> None:
         if deleting:
             self.backend.revoke(conn, bot_guid=stored.guid)
+
+
+class NotificationHooks(Hooks):
+    """Every notification is checked on each write, gets a delivery row when made, and shows
+    it as `info.delivery`; a new one wakes this process's sender."""
+
+    def __init__(self, notifier: Notifier) -> None:
+        self.notifier = notifier
+
+    @staticmethod
+    def _check(doc: Mapping[str, Any]) -> None:
+        try:
+            check_notification(doc)
+        except InvalidNotification as exc:
+            errors = [{"field": f"body.{exc.field}", "detail": exc.detail}]
+            raise bad_request(str(exc), errors) from None
+
+    def inserted(
+        self, conn: Connection, who: Principal, stored: Stored, base_url: str
+    ) -> Mapping[str, Any] | None:
+        self._check(stored.doc)
+        notification_deliveries.add(
+            conn,
+            stored.id,
+            outbox=not self.notifier.configured,
+            now=notification_deliveries.now_ms(),
+        )
+        return None
+
+    def committed(self, stored: Stored) -> None:
+        self.notifier.wake()
+
+    def updating(
+        self,
+        conn: Connection,
+        who: Principal,
+        before: Mapping[str, Any],
+        stored: Stored,
+        base_url: str,
+    ) -> None:
+        self._check(stored.doc)
+
+    def info(
+        self, conn: Connection, who: Principal, stored: Stored, base_url: str
+    ) -> Mapping[str, Any] | None:
+        delivery = notification_deliveries.render(conn, stored.id)
+        return None if delivery is None else {"delivery": delivery}

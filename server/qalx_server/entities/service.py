@@ -126,10 +126,12 @@ class EntityService:
         kind = KINDS[entity_type]
         if entity_type == "bot" and principal.is_bot:
             raise forbidden("bots cannot create bots: use a user token")
+        hooks = self.hooks_for(kind)
         with self.db.write() as conn:
             stored = self._insert(conn, principal, kind, body)
-            extra = self.hooks_for(kind).inserted(conn, principal, stored, base_url)
+            extra = hooks.inserted(conn, principal, stored, base_url)
             info = {**(self._info(conn, kind, principal, stored, base_url) or {}), **(extra or {})}
+        hooks.committed(stored)
         return self.render(kind, stored, Rendering(base_url, _names_file(kind, body), (), info))
 
     def _insert(

@@ -160,3 +160,31 @@ broker_credentials = Table(
     Column("expires_ms", BigInteger, nullable=False, index=True),
     Column("revoked_ms", BigInteger, nullable=True),
 )
+
+# ---- notification delivery (qalx_server.notifications) -----------------------------------
+# One row per notification entity: where its e-mail is on the way out. Times in ms, as above.
+
+notification_deliveries = Table(
+    "notification_deliveries",
+    metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column(
+        "entity_id",
+        RowId,
+        ForeignKey("entities.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    # queued | sending | sent | failed | outbox (see qalx_server.notifications.deliveries)
+    Column("state", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    # queued/outbox: not to be tried before this instant.
+    Column("next_attempt_ms", BigInteger, nullable=True),
+    # sending: the claim, and when it counts as abandoned (its process died mid-send).
+    Column("claim_token", String(32), nullable=True),
+    Column("lease_until_ms", BigInteger, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("sent_ms", BigInteger, nullable=True),
+    Index(None, "state", "next_attempt_ms"),
+)

@@ -87,7 +87,12 @@ def sync_detailed(
 ) -> Response[Error | Notification]:
     """Create a notification
 
-     Creates a notification owned by the token's company and returns it (201).
+     Creates a notification owned by the token's company and returns it (201) at once; the
+    e-mail is sent afterwards, in the background, and `info.delivery` says how that went.
+    Recipients must be e-mail addresses (see `NotificationCreate`); a bad one is a 400
+    naming the field (`body.to.1`). `bcc` recipients get the e-mail but no header names
+    them. A message containing HTML tags is sent as HTML with a plain-text alternative;
+    any other message as plain text.
 
     Args:
         body (NotificationCreate):
@@ -118,7 +123,12 @@ def sync(
 ) -> Error | Notification | None:
     """Create a notification
 
-     Creates a notification owned by the token's company and returns it (201).
+     Creates a notification owned by the token's company and returns it (201) at once; the
+    e-mail is sent afterwards, in the background, and `info.delivery` says how that went.
+    Recipients must be e-mail addresses (see `NotificationCreate`); a bad one is a 400
+    naming the field (`body.to.1`). `bcc` recipients get the e-mail but no header names
+    them. A message containing HTML tags is sent as HTML with a plain-text alternative;
+    any other message as plain text.
 
     Args:
         body (NotificationCreate):
@@ -144,7 +154,12 @@ async def asyncio_detailed(
 ) -> Response[Error | Notification]:
     """Create a notification
 
-     Creates a notification owned by the token's company and returns it (201).
+     Creates a notification owned by the token's company and returns it (201) at once; the
+    e-mail is sent afterwards, in the background, and `info.delivery` says how that went.
+    Recipients must be e-mail addresses (see `NotificationCreate`); a bad one is a 400
+    naming the field (`body.to.1`). `bcc` recipients get the e-mail but no header names
+    them. A message containing HTML tags is sent as HTML with a plain-text alternative;
+    any other message as plain text.
 
     Args:
         body (NotificationCreate):
@@ -173,7 +188,12 @@ async def asyncio(
 ) -> Error | Notification | None:
     """Create a notification
 
-     Creates a notification owned by the token's company and returns it (201).
+     Creates a notification owned by the token's company and returns it (201) at once; the
+    e-mail is sent afterwards, in the background, and `info.delivery` says how that went.
+    Recipients must be e-mail addresses (see `NotificationCreate`); a bad one is a 400
+    naming the field (`body.to.1`). `bcc` recipients get the e-mail but no header names
+    them. A message containing HTML tags is sent as HTML with a plain-text alternative;
+    any other message as plain text.
 
     Args:
         body (NotificationCreate):

@@ -104,7 +104,9 @@ def sync_detailed(
 
     Args:
         guid (UUID):
-        body (NotificationUpdate):
+        body (NotificationUpdate): Changes the stored notification only: an e-mail already sent is
+            not sent again (an
+            unsent one goes out as it is when its turn comes). The same checks as on create.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -140,7 +142,9 @@ def sync(
 
     Args:
         guid (UUID):
-        body (NotificationUpdate):
+        body (NotificationUpdate): Changes the stored notification only: an e-mail already sent is
+            not sent again (an
+            unsent one goes out as it is when its turn comes). The same checks as on create.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -171,7 +175,9 @@ async def asyncio_detailed(
 
     Args:
         guid (UUID):
-        body (NotificationUpdate):
+        body (NotificationUpdate): Changes the stored notification only: an e-mail already sent is
+            not sent again (an
+            unsent one goes out as it is when its turn comes). The same checks as on create.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -205,7 +211,9 @@ async def asyncio(
 
     Args:
         guid (UUID):
-        body (NotificationUpdate):
+        body (NotificationUpdate): Changes the stored notification only: an e-mail already sent is
+            not sent again (an
+            unsent one goes out as it is when its turn comes). The same checks as on create.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
