@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import platform
 import socket
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
 from qalx.entities import (
     Blueprint,
@@ -36,6 +37,7 @@ from qalx.errors import (
     QalxInvalidBlueprintError,
 )
 from qalx.files import FileSource, source_name
+from qalx.signals import QalxWorkerSignal
 from qalx.transport import dumps, loads, operations
 
 from ._base import (
@@ -545,14 +547,30 @@ class QalxQueue(QalxNamedEntityAdapter[Queue]):
 
 
 # -- bots and workers ----------------------------------------------------------------------
-def host_info() -> dict[str, Any]:
-    """Where a bot runs. The address is this host's own, found without leaving the machine
-    (pyqalx asks a public web service; qalx makes no outside call)."""
+@functools.cache
+def _host_ip() -> str | None:
+    """This host's address on its default route: a UDP socket's `connect` picks the local
+    address the system would send from, and sends nothing (no packet, no DNS lookup). When
+    there is no route, the address the host name resolves to (often loopback), else None."""
     try:
-        ip: str | None = socket.gethostbyname(socket.gethostname())
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never reached
+            address = str(probe.getsockname()[0])
+        if address != "0.0.0.0":
+            return address
     except OSError:
-        ip = None
-    return {"node": platform.node(), "platform": platform.platform(), "ip": ip}
+        pass
+    try:
+        return socket.gethostbyname(socket.gethostname())
+    except OSError:
+        return None
+
+
+def host_info() -> dict[str, Any]:
+    """Where a bot runs: node name, platform and IP address. The address is this host's own,
+    found without leaving the machine (pyqalx asks a public web service; qalx makes no outside
+    call), and, as in pyqalx, looked up once per process."""
+    return {"node": platform.node(), "platform": platform.platform(), "ip": _host_ip()}
 
 
 class QalxBot(QalxNamedEntityAdapter[Bot]):
@@ -610,7 +628,9 @@ class QalxBot(QalxNamedEntityAdapter[Bot]):
     def terminate(
         self, entity: Bot, *args: Any, warm: bool = True, requeue_job: bool = False, **kwargs: Any
     ) -> None:
-        """Terminate every worker: warm (after the current job) or cold (at once)."""
+        """Terminate every worker: warm (after the current job) or cold (at once). A warm
+        terminate cannot requeue: `QalxError`, before anything is sent."""
+        self.session.worker.signal_class.terminate_signal(warm=warm, requeue_job=requeue_job)
         self.update_state(entity, "terminated")
         self._each_worker(entity, "terminate", warm=warm, requeue_job=requeue_job)
 
@@ -619,12 +639,8 @@ class QalxWorker(QalxAdapter[Worker]):
     """Workers, reached through their bot (`bot_entity` names it)."""
 
     _entity_class = Worker
-
-    @property
-    def signal_class(self) -> type[Any]:
-        from qalx.signals import QalxWorkerSignal
-
-        return QalxWorkerSignal
+    signal_class: ClassVar[type[QalxWorkerSignal]] = QalxWorkerSignal
+    """Reads signals and builds the documents stop/resume/terminate send (pyqalx's name)."""
 
     def get(  # type: ignore[override]
         self,
@@ -643,7 +659,37 @@ class QalxWorker(QalxAdapter[Worker]):
             raise QalxError("worker calls need bot_entity=<the worker's Bot>")
         return self.session.bot._guid_of(bot_entity)
 
-    def find(  # type: ignore[override]
+    @overload  # type: ignore[override]
+    def find(
+        self,
+        query: Mapping[str, Any] | None = None,
+        sort: str | Sequence[str] | None = None,
+        skip: int = 0,
+        limit: int = 25,
+        many: Literal[True] = True,
+        include_session_tags: bool = False,
+        *,
+        bot_entity: Bot | uuid.UUID | str,
+        fields: str | Sequence[str] | None = None,
+        **kwargs: Any,
+    ) -> QalxListEntity[Worker]: ...
+
+    @overload
+    def find(
+        self,
+        query: Mapping[str, Any] | None = None,
+        sort: str | Sequence[str] | None = None,
+        skip: int = 0,
+        limit: int = 25,
+        *,
+        many: Literal[False],
+        include_session_tags: bool = False,
+        bot_entity: Bot | uuid.UUID | str,
+        fields: str | Sequence[str] | None = None,
+        **kwargs: Any,
+    ) -> Worker: ...
+
+    def find(
         self,
         query: Mapping[str, Any] | None = None,
         sort: str | Sequence[str] | None = None,
@@ -655,12 +701,28 @@ class QalxWorker(QalxAdapter[Worker]):
         bot_entity: Bot | uuid.UUID | str,
         fields: str | Sequence[str] | None = None,
         **kwargs: Any,
+    ) -> QalxListEntity[Worker] | Worker:
+        """A page of the bot's workers matching `query`; with `many=False`, the single match.
+        Workers carry no tags, so session tags never apply."""
+        result = self._find_workers(bot_entity, query, sort, skip, limit, fields)
+        return result if many else self._single(result)
+
+    def _find_workers(
+        self,
+        bot_entity: Bot | uuid.UUID | str,
+        query: Mapping[str, Any] | None,
+        sort: str | Sequence[str] | None,
+        skip: int,
+        limit: int,
+        fields: str | Sequence[str] | None,
     ) -> QalxListEntity[Worker]:
-        """A page of the bot's workers."""
+        for name, value, minimum in (("skip", skip, 0), ("limit", limit, 1)):
+            if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+                raise QalxError(f"{name} must be an int ≥ {minimum}; got {value!r}")
         answer = self._call(
             operations.find_workers(
                 self._bot(bot_entity),
-                query=dict(query) if query else None,
+                query=self._query(query, include_session_tags=False),
                 sort=sort,
                 skip=skip,
                 limit=limit,
@@ -669,6 +731,36 @@ class QalxWorker(QalxAdapter[Worker]):
         )
         result: QalxListEntity[Worker] = self._list(answer)
         return result
+
+    def find_one(  # type: ignore[override]
+        self,
+        query: Mapping[str, Any],
+        *args: Any,
+        bot_entity: Bot | uuid.UUID | str,
+        fields: str | Sequence[str] | None = None,
+        **kwargs: Any,
+    ) -> Worker:
+        """The one worker of the bot matching `query`."""
+        return self.find(query, limit=2, many=False, bot_entity=bot_entity, fields=fields)
+
+    def find_all(  # type: ignore[override]
+        self,
+        query: Mapping[str, Any] | None = None,
+        sort: str | Sequence[str] | None = None,
+        include_session_tags: bool = False,
+        *,
+        bot_entity: Bot | uuid.UUID | str,
+        fields: str | Sequence[str] | None = None,
+        page_size: int = 100,
+    ) -> Iterator[Worker]:
+        """Every worker of the bot matching `query`, page by page."""
+        skip = 0
+        while True:
+            page = self._find_workers(bot_entity, query, sort, skip, page_size, fields)
+            yield from page.data
+            if len(page.data) < page_size:
+                return
+            skip += len(page.data)
 
     def reload(self, entity: Worker, bot_entity: Bot | uuid.UUID | str, **kwargs: Any) -> Worker:
         return self.get(self._guid_of(entity), bot_entity, **kwargs)
@@ -693,7 +785,7 @@ class QalxWorker(QalxAdapter[Worker]):
 
     def get_signal(
         self, entity: Worker, bot_entity: Bot | uuid.UUID | str, *args: Any, **kwargs: Any
-    ) -> Any:
+    ) -> QalxWorkerSignal:
         """The worker's current signal, as a `QalxWorkerSignal`."""
         fresh = self.get(self._guid_of(entity), bot_entity, fields="signal")
         return self.signal_class(fresh)
