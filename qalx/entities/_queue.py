@@ -33,6 +33,9 @@ MAX_IN_FLIGHT = 43_200
 REFRESH_BEFORE = dt.timedelta(hours=1)
 """Queue credentials are renewed when this little of their life is left (pyqalx's margin)."""
 QUEUEABLE = ("item", "set", "group")
+_CLIENT_LOCK = threading.RLock()
+"""Serialises credential reloads and client builds: heartbeat threads of a batch of messages
+all ask for the client at once, and a boto3 session must not build clients concurrently."""
 
 
 class QueueResponse:
@@ -168,6 +171,11 @@ class Queue(QalxEntity):
 
     def _expiring(self) -> bool:
         expiration = self._credentials().get("EXPIRATION")
+        if isinstance(expiration, str):  # an API that sends the date as plain ISO text
+            try:
+                expiration = dt.datetime.fromisoformat(expiration)
+            except ValueError:
+                return False
         if not isinstance(expiration, dt.datetime):
             return False
         if expiration.tzinfo is None:
@@ -176,37 +184,40 @@ class Queue(QalxEntity):
 
     def refresh_credentials(self, force: bool = False) -> None:
         """Reload the queue from the API when its credentials expire within the hour."""
-        if self._reload is None or not (force or self._expiring()):
-            return
-        fresh = self._reload(self)
-        dict.__setitem__(self, "info", fresh["info"])
+        with _CLIENT_LOCK:
+            if self._reload is None or not (force or self._expiring()):
+                return
+            fresh = self._reload(self)
+            dict.__setitem__(self, "info", fresh["info"])
 
     @property
     def broker_client(self) -> SQSClient:
         """A boto3 SQS client for this queue, built from `info` (endpoint and region when the
         server names them, else the session's REGION) and rebuilt when credentials change."""
-        self.refresh_credentials()
-        credentials = self._credentials()
-        info = self["info"]
-        key = (
-            credentials.get("ACCESS_KEY_ID"),
-            credentials.get("SESSION_TOKEN"),
-            info.get("endpoint_url"),
-            info.get("region") or self._region,
-        )
-        if self._client is None or self._client_key != key:
-            import boto3
-
-            self._client = boto3.client(
-                "sqs",
-                region_name=key[3] or "eu-west-2",
-                endpoint_url=key[2] or None,
-                aws_access_key_id=credentials.get("ACCESS_KEY_ID"),
-                aws_secret_access_key=credentials.get("SECRET_ACCESS_KEY"),
-                aws_session_token=credentials.get("SESSION_TOKEN"),
+        with _CLIENT_LOCK:
+            self.refresh_credentials()
+            credentials = self._credentials()
+            info = self["info"]
+            key = (
+                credentials.get("ACCESS_KEY_ID"),
+                credentials.get("SESSION_TOKEN"),
+                info.get("endpoint_url"),
+                info.get("region") or self._region,
             )
-            self._client_key = key
-        return self._client
+            if self._client is None or self._client_key != key:
+                import boto3.session
+
+                # A session of its own: boto3's default session is not safe across threads.
+                self._client = boto3.session.Session().client(
+                    "sqs",
+                    region_name=key[3] or "eu-west-2",
+                    endpoint_url=key[2] or None,
+                    aws_access_key_id=credentials.get("ACCESS_KEY_ID"),
+                    aws_secret_access_key=credentials.get("SECRET_ACCESS_KEY"),
+                    aws_session_token=credentials.get("SESSION_TOKEN"),
+                )
+                self._client_key = key
+            return self._client
 
     def get_messages(
         self, max_num_msg: int, visibility: int, waittime: int, worker: Any = None
