@@ -69,11 +69,11 @@ class QueueMessage:
         queue: Queue | None = None,
     ) -> None:
         self._raw_message = dict(message)
-        self.body: dict[str, Any] = json.loads(message["Body"])
         self.receipt_handle: str = message["ReceiptHandle"]
         self._worker = worker
         self._queue = queue if queue is not None else getattr(worker, "queue", None)
         self._log: logging.Logger = getattr(worker, "log", log)
+        self.body: dict[str, Any] = self._decode(message.get("Body"))
         self._visibility = max(1, int(visibility))
         self._received = time.monotonic()
         self._deleted = False
@@ -83,9 +83,27 @@ class QueueMessage:
         )
         self._thread.start()
 
+    def _decode(self, text: Any) -> dict[str, Any]:
+        """The body as a dict; `{}` (and a warning) when it is not a JSON object, so one
+        foreign message neither breaks the receive of its batch nor loses the others."""
+        try:
+            body = json.loads(text)
+        except (TypeError, ValueError):
+            body = None
+        if isinstance(body, dict):
+            return body
+        self._log.warning(
+            "message %s has no JSON object body (%.80r): it names no entity",
+            self._raw_message.get("MessageId"),
+            text,
+        )
+        return {}
+
     @property
     def entity_type(self) -> str:
-        return str(self.body.get("entity_type"))
+        """`item`, `set` or `group` (`""` when the body names none)."""
+        value = self.body.get("entity_type")
+        return value if isinstance(value, str) else ""
 
     @property
     def entity_guid(self) -> uuid.UUID:
@@ -144,6 +162,15 @@ class Queue(QalxEntity):
     _reload: Callable[[Queue], Queue] | None = None
     _client: SQSClient | None = None
     _client_key: tuple[Any, ...] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (for a worker process) without its SQS client and its way back to the
+        session: both are rebuilt where it is unpickled (`QalxSession._attach` gives it a
+        session again, so it can refresh its credentials)."""
+        state = dict(self.__dict__)
+        for name in ("_client", "_client_key", "_reload"):
+            state.pop(name, None)
+        return state
 
     @property
     def name(self) -> str:

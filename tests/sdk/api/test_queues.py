@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import pickle
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -435,3 +436,38 @@ def test_heartbeats_of_a_batch_refresh_credentials_together(
         for message in messages:
             message.stop_heartbeat()
         session.close()
+
+
+def test_a_foreign_message_does_not_break_the_batch(queue: Queue) -> None:
+    """A body that is not a JSON object (sent by some other tool) comes back as an empty
+    body, with the good messages of the same receive, each with its heartbeat."""
+    guid = uuid.uuid4()
+    Item.add_to_queue(guid, queue)
+    for text in ("not json", "[1, 2]"):
+        queue.broker_client.send_message(
+            QueueUrl=queue.queue_url,
+            MessageBody=text,
+            MessageGroupId=uuid.uuid4().hex,
+            MessageDeduplicationId=uuid.uuid4().hex,
+        )
+    messages = receive_all(queue, 3)
+    try:
+        assert sorted((m.body for m in messages), key=len) == [{}, {}, body("item", guid)]
+        assert all(m.heartbeat_alive for m in messages)
+        assert sorted(m.entity_type for m in messages) == ["", "", "item"]
+    finally:
+        for message in messages:
+            queue.delete_message(message)
+    assert_empty(queue)
+
+
+def test_a_queue_pickles_without_its_client(queue: Queue) -> None:
+    """A queue goes to a worker process by pickle: its SQS client and session link stay
+    behind, and the copy builds its own client from the credentials it carries."""
+    Item.add_to_queue(uuid.uuid4(), queue)  # the original has a client now
+    restored = pickle.loads(pickle.dumps(queue))
+    assert isinstance(restored, Queue)
+    assert restored == queue
+    guid = uuid.uuid4()
+    Item.add_to_queue(guid, restored)
+    assert len(drain(restored, 2)) == 2
