@@ -190,18 +190,10 @@ class Files:
             out.seek(0)
             out.truncate()
             try:
-                with self.transport.stream_file(url) as response:
-                    if response.status_code < 400:
-                        for block in response.iter_bytes(CHUNK):
-                            out.write(block)
-                        return
-                    response.read()
-                    text = response.text[:500]
-                    failure = f"{response.status_code} {response.reason_phrase}: {text}"
+                self.transport.download(url, out)
+                return
             except QalxAPIResponseError as exc:
                 failure = str(exc)
-            except Exception as exc:  # httpx transport errors, without importing httpx here
-                failure = f"{type(exc).__name__}: {exc}"
             if attempt + 1 < attempts:
                 time.sleep(DOWNLOAD_RETRY_PAUSE)
         raise QalxFileRetrievalError(f"Error with file retrieval from {url}:\n\n{failure}")

@@ -103,13 +103,8 @@ class QalxAdapter(Generic[E]):
         return result
 
     def _body(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        """Check now that a body can be encoded, so a refused call writes nothing."""
-        try:
-            from qalx.transport import to_wire
-
-            to_wire(values)
-        except NotSerialisable as exc:
-            raise QalxError(f"cannot send this {self.entity_type}: {exc}") from None
+        """A request body. It is encoded when the request is built, before anything is sent,
+        so a value that cannot be encoded (`NotSerialisable`) refuses the call unwritten."""
         return dict(values)
 
     def _add_tags(self, body: dict[str, Any]) -> dict[str, Any]:

@@ -53,6 +53,8 @@ if TYPE_CHECKING:
 
 BULK_CHUNK = 1000
 """Items per bulk request (the most our server takes in one; the hosted limit is unknown)."""
+BULK_PARALLEL = 3
+"""Bulk requests in flight at once: the next is encoded while the server stores the last."""
 UPLOAD_THREADS = 10
 """Files uploaded at once after a bulk create, as pyqalx does."""
 AS_FILE_NAME = "item_data_{}.json"
@@ -276,54 +278,76 @@ class QalxItem(QalxAdapter[Item]):
                     spec.pop("encrypt", encrypt),
                     spec.pop("as_file", as_file),
                 )
-                body = self._body(body)
             except QalxError as exc:
                 raise type(exc)(f"items[{index}]: {exc}") from None
             body["tags"] = tags
             _validate_against(self.session, blueprint_name, {**body, "data": data})
             prepared.append((body, payload, data))
-        created: list[Item] = []
-        errors: dict[str, Any] = {}
-        for start in range(0, len(prepared), BULK_CHUNK):
-            chunk = prepared[start : start + BULK_CHUNK]
-            request = operations.create_items(
+        # Every request is built (and so every body encoded) before the first is sent: an item
+        # that cannot be encoded refuses the whole call with nothing written.
+        chunks = [prepared[i : i + BULK_CHUNK] for i in range(0, len(prepared), BULK_CHUNK)]
+        requests = [
+            operations.create_items(
                 {"items": [body for body, _, _ in chunk], "tags": tags},
                 idempotency_key=uuid.uuid4().hex,
             )
-            answer = self._call(request)
-            if not isinstance(answer, Mapping) or not isinstance(answer.get("items"), list):
-                raise QalxAPIResponseError(
-                    f"expected `items` in the bulk answer; got {answer!r:.200}"
-                )
+            for chunk in chunks
+        ]
+        with ThreadPoolExecutor(min(BULK_PARALLEL, len(requests) or 1)) as pool:
+            answers = list(pool.map(self._bulk_answer, requests))
+        created: list[tuple[int, Item, FileSource | bytes | None, Mapping[str, Any]]] = []
+        errors: dict[str, Any] = {}
+        for number, (chunk, answer) in enumerate(zip(chunks, answers, strict=True)):
+            start = number * BULK_CHUNK
+            if isinstance(answer, QalxAPIResponseError):
+                for offset in range(len(chunk)):
+                    errors[str(start + offset)] = {
+                        "status_code": answer.status_code,
+                        "errors": answer.errors,
+                    }
+                continue
             failed = {int(k): v for k, v in (answer.get("errors") or {}).items()}
             rows = iter(answer["items"])
             for offset, (_, payload, data) in enumerate(chunk):
                 if offset in failed:
                     errors[str(start + offset)] = failed[offset]
-                    continue
-                item = self._entity(next(rows))
-                created.append(item)
-                item.__dict__["_pending"] = (start + offset, payload, data)
+                else:
+                    created.append((start + offset, self._entity(next(rows)), payload, data))
         self._upload_many(created, errors)
-        kept = [item for item in created if str(item.__dict__.pop("_pending")[0]) not in errors]
+        kept = [item for index, item, _, _ in created if str(index) not in errors]
         return ItemAddManyEntity(
             {
                 "items": kept,
-                "errors": errors,
+                "errors": dict(sorted(errors.items(), key=lambda e: int(e[0]))),
                 "items_created": len(kept),
                 "items_errored": len(errors),
             }
         )
 
-    def _upload_many(self, created: list[Item], errors: dict[str, Any]) -> None:
-        def one(item: Item) -> None:
-            index, payload, data = item.__dict__["_pending"]
+    def _bulk_answer(self, request: dict[str, Any]) -> Any:
+        """One bulk request's answer, or the error that ended it (recorded against each of
+        its items, so the other requests' items are still reported)."""
+        try:
+            answer = self._call(request)
+        except QalxAPIResponseError as exc:
+            return exc
+        if not isinstance(answer, Mapping) or not isinstance(answer.get("items"), list):
+            return QalxAPIResponseError(f"expected `items` in the bulk answer; got {answer!r:.200}")
+        return answer
+
+    def _upload_many(
+        self,
+        created: list[tuple[int, Item, FileSource | bytes | None, Mapping[str, Any]]],
+        errors: dict[str, Any],
+    ) -> None:
+        def one(job: tuple[int, Item, FileSource | bytes | None, Mapping[str, Any]]) -> None:
+            index, item, payload, data = job
             try:
                 self._after_write(item, payload, data, True)
             except QalxError as exc:
                 errors[str(index)] = {"upload": str(exc)}
 
-        pending = [item for item in created if item.__dict__["_pending"][1] is not None]
+        pending = [job for job in created if job[2] is not None]
         if pending:
             with ThreadPoolExecutor(min(UPLOAD_THREADS, len(pending))) as pool:
                 list(pool.map(one, pending))

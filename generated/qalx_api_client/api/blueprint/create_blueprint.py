@@ -1,10 +1,9 @@
-from http import HTTPStatus
-from typing import Any
+from __future__ import annotations
 
-import httpx
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
 from ...models.blueprint import Blueprint
 from ...models.blueprint_create import BlueprintCreate
 from ...models.error import Error
@@ -201,3 +200,9 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ...client import AuthenticatedClient, Client

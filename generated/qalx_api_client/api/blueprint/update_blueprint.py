@@ -1,12 +1,11 @@
+from __future__ import annotations
+
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 from uuid import UUID
 
-import httpx
-
 from ... import errors
-from ...client import AuthenticatedClient, Client
 from ...models.blueprint import Blueprint
 from ...models.blueprint_update import BlueprintUpdate
 from ...models.error import Error
@@ -227,3 +226,9 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ...client import AuthenticatedClient, Client

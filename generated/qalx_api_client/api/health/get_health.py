@@ -1,10 +1,9 @@
-from http import HTTPStatus
-from typing import Any
+from __future__ import annotations
 
-import httpx
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
 from ...models.health import Health
 from ...types import Response
 
@@ -138,3 +137,9 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ...client import AuthenticatedClient, Client

@@ -1,10 +1,9 @@
-from http import HTTPStatus
-from typing import Any
+from __future__ import annotations
 
-import httpx
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
 from ...models.create_item_qalx_bulk import CreateItemQalxBulk
 from ...models.error import Error
 from ...models.item import Item
@@ -258,3 +257,9 @@ async def asyncio(
             qalx_bulk=qalx_bulk,
         )
     ).parsed
+
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ...client import AuthenticatedClient, Client
