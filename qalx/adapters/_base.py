@@ -346,8 +346,11 @@ class QalxNamedEntityAdapter(QalxAdapter[E]):
             pass
         try:
             return self.add(name=name, meta=meta, **kwargs)
-        except QalxAPIConflict:
-            return self.get_by_name(name)
+        except QalxAPIConflict as conflict:
+            try:
+                return self.get_by_name(name)
+            except QalxEntityNotFound:  # taken, but not visible to this session (its tags)
+                raise conflict from None
 
 
 class QalxUnpackableAdapter(QalxAdapter[E]):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from uuid import UUID
@@ -146,7 +146,7 @@ class QalxQueueableEntity(QalxEntity):
     @classmethod
     def add_to_queue(
         cls,
-        payload: QalxEntity | UUID | Sequence[QalxEntity | UUID | str],
+        payload: QalxEntity | UUID | str | Iterable[QalxEntity | UUID | str],
         queue: Queue,
         children: bool = False,
         **message_kwargs: Any,
@@ -163,9 +163,15 @@ class QalxQueueableEntity(QalxEntity):
                     f"with children=True, {cls.__name__}.add_to_queue needs a {cls.__name__}; "
                     f"got {type(payload).__name__}"
                 )
+            kids = payload.get(child.pluralise())
+            if not isinstance(kids, Mapping):
+                raise QalxQueueError(
+                    f"this {cls.__name__} has no {child.pluralise()} to queue "
+                    "(was it fetched with fields=...?)"
+                )
             message_kwargs[f"parent_{entity_type}_guid"] = str(payload.guid)
             entity_type = child.entity_type
-            payload = list(payload[child.pluralise()].values())
+            payload = list(kids.values())
         return queue._send_message(payload=payload, entity_type=entity_type, **message_kwargs)
 
 

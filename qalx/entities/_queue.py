@@ -14,12 +14,12 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from qalx.errors import QalxQueueError
 
-from ._base import QalxEntity, as_guid
+from ._base import QalxEntity, QalxListEntity, as_guid
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
@@ -36,6 +36,14 @@ QUEUEABLE = ("item", "set", "group")
 _CLIENT_LOCK = threading.RLock()
 """Serialises credential reloads and client builds: heartbeat threads of a batch of messages
 all ask for the client at once, and a boto3 session must not build clients concurrently."""
+
+
+def _many(payload: object) -> bool:
+    """A list of entities or guids: any iterable but a mapping (a `find` answer, which is a
+    dict, iterates over its entities, so it counts)."""
+    if isinstance(payload, QalxListEntity):
+        return True
+    return isinstance(payload, Iterable) and not isinstance(payload, Mapping | bytes)
 
 
 class QueueResponse:
@@ -302,7 +310,7 @@ class Queue(QalxEntity):
 
     def _send_message(
         self,
-        payload: QalxEntity | uuid.UUID | str | Sequence[QalxEntity | uuid.UUID | str],
+        payload: QalxEntity | uuid.UUID | str | Iterable[QalxEntity | uuid.UUID | str],
         entity_type: str,
         **message_kwargs: Any,
     ) -> QueueResponse:
@@ -313,8 +321,8 @@ class Queue(QalxEntity):
         rows: Iterable[Any]
         if isinstance(payload, QalxEntity | uuid.UUID | str):
             rows = [payload]
-        elif isinstance(payload, list | tuple):
-            rows = payload
+        elif _many(payload):
+            rows = list(payload)
         else:
             raise QalxQueueError(
                 "payload must be an entity, a guid (UUID or str) or a list of them; "

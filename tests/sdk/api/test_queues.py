@@ -226,7 +226,7 @@ def test_add_to_queue_refusals_send_nothing(session: QalxSession, queue: Queue, 
     made = session.set.add(items={"i": item})
     calls: dict[str, Callable[[], object]] = {
         "wrong type": lambda: Item.add_to_queue(42, queue),  # type: ignore[arg-type]
-        "dict": lambda: Item.add_to_queue({"guid": str(item.guid)}, queue),  # type: ignore[arg-type]
+        "dict": lambda: Item.add_to_queue({"guid": str(item.guid)}, queue),
         "set for item": lambda: Item.add_to_queue(made, queue),
         "item in a list for set": lambda: Set.add_to_queue([made, item], queue),
         "children on item": lambda: Item.add_to_queue(item, queue, children=True),
