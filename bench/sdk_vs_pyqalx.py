@@ -53,7 +53,9 @@ def seed(base: str, token: str) -> str:
     return guid
 
 
-def run(python: Path, library: str, what: str, guid: str, count: int, env: dict[str, str]) -> dict[str, Any]:
+def run(
+    python: Path, library: str, what: str, guid: str, count: int, env: dict[str, str]
+) -> dict[str, Any]:
     started = time.perf_counter()
     done = subprocess.run(
         [str(python), str(CLIENT), library, what, guid, str(count)],
@@ -99,9 +101,9 @@ def measure(database_url: str, data_dir: Path, rounds: int) -> dict[str, Any]:
                     per = figures.setdefault(what, {}).setdefault(library, [])
                     per.append(result[key])
                     if what == "import":
-                        figures.setdefault("import_peak_rss_mib", {}).setdefault(library, []).append(
-                            result["peak_rss_mib"]
-                        )
+                        figures.setdefault("import_peak_rss_mib", {}).setdefault(
+                            library, []
+                        ).append(result["peak_rss_mib"])
     return {"database": database_url.split(":")[0], "runs": figures, "summary": summarise(figures)}
 
 
@@ -120,7 +122,9 @@ def summarise(figures: dict[str, dict[str, list[float]]]) -> dict[str, Any]:
         if what == "import":
             rss = statistics.median(figures["import_peak_rss_mib"]["qalx"])
             row["qalx_peak_rss_mib"] = round(rss, 1)
-            row["pyqalx_peak_rss_mib"] = round(statistics.median(figures["import_peak_rss_mib"]["pyqalx"]), 1)
+            row["pyqalx_peak_rss_mib"] = round(
+                statistics.median(figures["import_peak_rss_mib"]["pyqalx"]), 1
+            )
             row["goal"] = "<= 0.2 s and <= 40 MiB"
             row["met"] = ours <= 0.2 and rss <= 40
         else:

@@ -109,7 +109,7 @@ def _type_only_imports(path: Path) -> None:
     for line in TYPE_ONLY_IMPORTS:
         text = text.replace(line, "", 1)
     guarded = "".join(f"    {line}" for line in TYPE_ONLY_IMPORTS)
-    header = f"from __future__ import annotations\n\nfrom typing import TYPE_CHECKING\n\n"
+    header = "from __future__ import annotations\n\nfrom typing import TYPE_CHECKING\n\n"
     path.write_text(header + text + f"\n\nif TYPE_CHECKING:\n{guarded}")
 
 

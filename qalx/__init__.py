@@ -45,45 +45,8 @@ from qalx.errors import (
     QalxFileError,
     QalxMultipleEntityReturned,
 )
+from qalx.migrate import PYQALX_MODULES, rewrite_pyqalx_imports
 from qalx.session import QalxSession
-
-PYQALX_MODULES: dict[str, str] = {
-    "pyqalx": "qalx",
-    "pyqalx.core": "qalx",
-    "pyqalx.core.session": "qalx.session",
-    "pyqalx.core.entities": "qalx.entities",
-    "pyqalx.core.entities.entity": "qalx.entities",
-    "pyqalx.core.entities.item": "qalx.entities",
-    "pyqalx.core.entities.set": "qalx.entities",
-    "pyqalx.core.entities.group": "qalx.entities",
-    "pyqalx.core.entities.blueprint": "qalx.entities",
-    "pyqalx.core.entities.queue": "qalx.entities",
-    "pyqalx.core.entities.bot": "qalx.entities",
-    "pyqalx.core.entities.worker": "qalx.entities",
-    "pyqalx.core.entities.factory": "qalx.entities",
-    "pyqalx.core.entities.notification": "qalx.entities",
-    "pyqalx.core.adapters": "qalx.adapters",
-    "pyqalx.core.adapters.adapter": "qalx.adapters",
-    "pyqalx.core.adapters.item": "qalx.adapters",
-    "pyqalx.core.adapters.set": "qalx.adapters",
-    "pyqalx.core.adapters.group": "qalx.adapters",
-    "pyqalx.core.adapters.blueprint": "qalx.adapters",
-    "pyqalx.core.adapters.queue": "qalx.adapters",
-    "pyqalx.core.adapters.bot": "qalx.adapters",
-    "pyqalx.core.adapters.worker": "qalx.adapters",
-    "pyqalx.core.adapters.factory": "qalx.adapters",
-    "pyqalx.core.adapters.notification": "qalx.adapters",
-    "pyqalx.core.errors": "qalx.errors",
-    "pyqalx.core.signals": "qalx.signals",
-    "pyqalx.core.log": "qalx.logging",
-    "pyqalx.core.tags": "qalx.tags",
-    "pyqalx.core.encryption": "qalx.files",
-    "pyqalx.config": "qalx.config",
-    "pyqalx.config.configs": "qalx.config",
-    "pyqalx.transport": "qalx.transport",
-}
-"""Where each pyqalx module's public names live in qalx (the bot runtime and factories join
-with their issues)."""
 
 __all__ = [
     "PYQALX_MODULES",
@@ -122,4 +85,5 @@ __all__ = [
     "UserConfig",
     "Worker",
     "__version__",
+    "rewrite_pyqalx_imports",
 ]

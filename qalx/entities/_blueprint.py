@@ -27,10 +27,20 @@ def check_schema(schema: Mapping[str, Any]) -> None:
     _latest_validator().check_schema(schema)
 
 
+class _OwnKindFirst:
+    """`Blueprint.entity_type` is "blueprint"; on an instance, the blueprint's own
+    `entity_type` key (the kind of entity its schema is for) wins, as in pyqalx."""
+
+    def __get__(self, instance: Blueprint | None, owner: type[Blueprint]) -> str:
+        if instance is not None and "entity_type" in instance:
+            return str(instance["entity_type"])
+        return "blueprint"
+
+
 class Blueprint(QalxEntity):
     """A JSON-Schema blueprint for items or sets."""
 
-    entity_type: ClassVar[str] = "blueprint"
+    entity_type: ClassVar[str] = _OwnKindFirst()  # type: ignore[assignment]
 
     @classmethod
     def _base_blueprint(cls, entity_type: str, child_key: str) -> Blueprint:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import uuid
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -35,13 +36,28 @@ class ScriptFailed(AssertionError):
 
 @attrs.frozen
 class Pyqalx:
-    """Runs pyqalx scripts as one user of one fresh company."""
+    """Runs pyqalx scripts as one user of one fresh company: with pyqalx 0.19.2 itself, or
+    (client "qalx") with our SDK, the script's imports rewritten by qalx's published mapping
+    and nothing else changed."""
 
     python: Path
     live: LiveServer
     company: str
     token: str
     home: Path
+    client: str = "pyqalx"
+
+    def script_path(self, script: str) -> Path:
+        path = SCRIPTS / script
+        assert path.is_file(), path
+        if self.client == "pyqalx":
+            return path
+        from qalx import rewrite_pyqalx_imports
+
+        rewritten = self.home.parent / "qalx-scripts" / script
+        rewritten.parent.mkdir(exist_ok=True)
+        rewritten.write_text(rewrite_pyqalx_imports(path.read_text()))
+        return rewritten
 
     def env(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         """Only what a user would set: no variable of the test process leaks through."""
@@ -58,8 +74,7 @@ class Pyqalx:
     def run_raw(
         self, script: str, *args: str, env: Mapping[str, str] | None = None
     ) -> subprocess.CompletedProcess[str]:
-        path = SCRIPTS / script
-        assert path.is_file(), path
+        path = self.script_path(script)
         return subprocess.run(
             # -I: no user site, no PYTHON* variables, and not the script's own directory on
             # sys.path (so a script named like a module shadows nothing); -B: no .pyc files.
@@ -99,20 +114,28 @@ def live(
         yield server
 
 
-def make_pyqalx(python: Path, live: LiveServer, home: Path) -> Pyqalx:
+def make_pyqalx(python: Path, live: LiveServer, home: Path, client: str = "pyqalx") -> Pyqalx:
     company = f"compat-{uuid.uuid4().hex[:8]}"
     user = create_user(live.server.db, company, f"{company}@example.com")
     home.mkdir(parents=True, exist_ok=True)
-    return Pyqalx(python, live, company, user.token, home)
+    if client == "qalx":
+        python = Path(sys.executable)
+    return Pyqalx(python, live, company, user.token, home, client)
 
 
 @pytest.fixture
-def pyqalx(pyqalx_python: Path, live: LiveServer, tmp_path: Path) -> Pyqalx:
+def client() -> str:
+    """Which library runs the scripts; modules whose scripts need no bot run both."""
+    return "pyqalx"
+
+
+@pytest.fixture
+def pyqalx(pyqalx_python: Path, live: LiveServer, tmp_path: Path, client: str) -> Pyqalx:
     """A fresh company with one user, and an empty HOME for its scripts."""
-    return make_pyqalx(pyqalx_python, live, tmp_path / "home")
+    return make_pyqalx(pyqalx_python, live, tmp_path / "home", client)
 
 
 @pytest.fixture
-def other_pyqalx(pyqalx_python: Path, live: LiveServer, tmp_path: Path) -> Pyqalx:
+def other_pyqalx(pyqalx_python: Path, live: LiveServer, tmp_path: Path, client: str) -> Pyqalx:
     """A second, unrelated company on the same server."""
-    return make_pyqalx(pyqalx_python, live, tmp_path / "other-home")
+    return make_pyqalx(pyqalx_python, live, tmp_path / "other-home", client)

@@ -13,7 +13,7 @@ import socketserver
 import threading
 from collections import deque
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -116,10 +116,8 @@ def faulty_proxy(upstream: str) -> Iterator[tuple[FaultyProxy, str]]:
 
     class Handler(socketserver.BaseRequestHandler):
         def handle(self) -> None:
-            try:
+            with suppress(OSError):
                 proxy.handle(self.request)
-            except OSError:
-                pass
 
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True

@@ -45,10 +45,6 @@ page = qalx.item.find(sort="data__n", skip=1, limit=2)
 out["page"] = [e.data.name for e in page.data]
 out["page_query"] = {k: page["query"][k] for k in ("count",) if k in page["query"]}
 out["page_next"] = page["query"].get("next")
-# The next page, fetched the way pyqalx's own CLI (qalxcli/utils.py) follows `query.next`.
-following = qalx.item._process_api_request("get", page["query"]["next"])
-out["next_page"] = [row["data"]["name"] for row in following["data"]]
-out["next_page_next"] = following["query"].get("next")
 out["limit_one"] = names(sort="data__n", limit=1)
 
 print(json.dumps(out))
