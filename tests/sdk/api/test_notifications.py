@@ -27,7 +27,9 @@ def mailer(
 ) -> Iterator[tuple[QalxSession, SmtpServer]]:
     with (
         smtp_server() as smtp,
-        live_server(request.param, tmp_path / "server", lifespan=True, **FAST, **smtp.settings()) as live,
+        live_server(
+            request.param, tmp_path / "server", lifespan=True, **FAST, **smtp.settings()
+        ) as live,
     ):
         name = f"mail-{uuid.uuid4().hex[:8]}"
         user = create_user(live.server.db, name, f"{name}@example.com")

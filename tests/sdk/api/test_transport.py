@@ -50,7 +50,9 @@ def test_5xx_is_retried(proxied: tuple[FaultyProxy, QalxSession, QalxSession]) -
     assert attempts(proxy, "GET") == 3
 
 
-def test_5xx_gives_up_after_max_retry_500(proxied: tuple[FaultyProxy, QalxSession, QalxSession]) -> None:
+def test_5xx_gives_up_after_max_retry_500(
+    proxied: tuple[FaultyProxy, QalxSession, QalxSession],
+) -> None:
     proxy, through, _ = proxied
     proxy.plan.extend([status(500)] * 3)
     with pytest.raises(QalxAPIServerError) as caught:
@@ -77,7 +79,9 @@ def test_4xx_is_not_retried(proxied: tuple[FaultyProxy, QalxSession, QalxSession
     assert attempts(proxy, "GET") == 1
 
 
-def test_retried_create_leaves_exactly_one(proxied: tuple[FaultyProxy, QalxSession, QalxSession]) -> None:
+def test_retried_create_leaves_exactly_one(
+    proxied: tuple[FaultyProxy, QalxSession, QalxSession],
+) -> None:
     proxy, through, direct = proxied
     proxy.plan.append(DROP_ANSWER)  # the server commits, the answer is lost
     made = through.item.add(data={"once": True})
@@ -96,7 +100,9 @@ def test_retried_bulk_create_leaves_exactly_one_of_each(
     assert len(list(direct.item.find_all(query={"data.bulk": True}))) == 50
 
 
-def test_retried_delete_after_lost_answer(proxied: tuple[FaultyProxy, QalxSession, QalxSession]) -> None:
+def test_retried_delete_after_lost_answer(
+    proxied: tuple[FaultyProxy, QalxSession, QalxSession],
+) -> None:
     proxy, through, direct = proxied
     item = direct.item.add(data={})
     proxy.plan.append(DROP_ANSWER)
