@@ -41,6 +41,7 @@ check: lint test
 bench: $(INSTALLED)
 	$(BIN)/python bench/server_throughput.py --postgres
 	$(BIN)/python bench/long_poll_wakeup.py --postgres
+	$(BIN)/python bench/sdk_vs_pyqalx.py --postgres
 
 # The embedded server with default settings (data under the platform's user data dir).
 serve: $(INSTALLED)
