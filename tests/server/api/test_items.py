@@ -252,3 +252,12 @@ def test_sort_follows_mongodb_type_order(tenant: Tenant) -> None:
     page = ok(list_items.sync_detailed(client=tenant.client, sort=["data__v"]))
     values = [present(i.data).to_dict().get("v", "missing") for i in page.data]
     assert values == [None, "missing", 1.5, 3, "a", "b", True]
+
+
+def test_unreadable_sort_keys_are_refused_naming_the_key(tenant: Tenant) -> None:
+    _add(tenant, data={"x": 1})
+    for bad in ("data.x:-1", "--x", "-", "data..x", "a,,b"):
+        problem = error(list_items.sync_detailed(client=tenant.client, sort=[bad]), 400)
+        assert repr(bad) in problem.detail, problem.detail
+    empty = error(list_items.sync_detailed(client=tenant.client, sort=[""]), 400)
+    assert "sort" in empty.detail

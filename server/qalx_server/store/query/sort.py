@@ -48,7 +48,9 @@ def parse_sort(
 ) -> list[SortKey]:
     """qalx sort keys (``field``, ``-field``, ``+field``, ``a__b`` for nesting) -> keys.
 
-    A comma-separated string is also accepted, as are dotted paths.
+    A comma-separated string is also accepted, as are dotted paths. A key that cannot be
+    read (empty, a doubled sign, Mongo's ``field:-1`` form) is refused, never ignored: a
+    silently wrong order looks like data.
     """
     if sort is None:
         return []
@@ -58,15 +60,26 @@ def parse_sort(
         if not isinstance(item, str):
             raise QueryError(f"invalid sort key {item!r}")
         for raw in item.split(","):
-            raw = raw.strip()
-            desc = raw.startswith("-")
-            name = raw[1:] if raw[:1] in "+-" and raw else raw
-            if not name:
-                raise QueryError(f"invalid sort key {raw!r}")
-            keys.append(SortKey(split_path(name.replace("__", "."), rewrite_path), desc))
+            keys.append(_sort_key(raw.strip(), item, rewrite_path))
     if len(keys) > MAX_SORT_KEYS:
         raise QueryError(f"at most {MAX_SORT_KEYS} sort keys are allowed")
     return keys
+
+
+def _sort_key(raw: str, given: str, rewrite_path: PathRewriter | None) -> SortKey:
+    desc = raw.startswith("-")
+    name = raw[1:] if raw[:1] in ("+", "-") else raw
+    if not name or name[:1] in ("+", "-"):
+        raise QueryError(f"invalid sort key {given!r}: write `field` or `-field`")
+    if ":" in name:
+        raise QueryError(
+            f"invalid sort key {given!r}: write `-field` for descending, not `field:-1`"
+        )
+    try:
+        path = split_path(name.replace("__", "."), rewrite_path)
+    except QueryError as exc:
+        raise QueryError(f"invalid sort key {given!r}: {exc}") from None
+    return SortKey(path, desc)
 
 
 def _pg_terms(doc: Expr, path: Path) -> list[Expr]:
