@@ -25,7 +25,7 @@ class Kind:
     ref_maps: tuple[str, ...] = ()
     """Keys mapping names to entity guids (set `items`, group `sets`), stored as `$uuid`."""
     unique_name: bool = False
-    """Names are unique per company (409 on a clash)."""
+    """Names are unique per company among entities not archived (409 on a clash)."""
     ignored_on_create: frozenset[str] = frozenset({"encrypt"})
     ignored_on_update: frozenset[str] = frozenset({"encrypt"})
     required_in_projection: tuple[str, ...] = ("guid",)

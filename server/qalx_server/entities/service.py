@@ -96,7 +96,7 @@ class EntityService:
             "archived": stored.archived,
         }
         if kind.unique_name:
-            values["unique_name"] = stored.doc.get("name")
+            values["unique_name"] = _held_name(kind, stored.doc, archived=stored.archived)
         with _name_clash(kind, stored.doc):
             conn.execute(entities.update().where(entities.c.id == stored.id).values(**values))
 
@@ -151,7 +151,7 @@ class EntityService:
                     company_id=principal.company_id,
                     entity_type=kind.name,
                     guid=guid,
-                    unique_name=doc.get("name") if kind.unique_name else None,
+                    unique_name=_held_name(kind, doc, archived=False),
                     archived=False,
                     file_key=stored.file_key,
                     doc=doc,
@@ -400,6 +400,13 @@ def _names_file(kind: Kind, body: Mapping[str, Any]) -> bool:
     """A write that names a file gets a fresh upload URL in its answer."""
     field = kind.file_field
     return bool(field and isinstance(body.get(field), dict) and body[field].get("name"))
+
+
+def _held_name(kind: Kind, doc: Mapping[str, Any], *, archived: bool) -> Any:
+    """The name an entity holds against others of its type: none once archived, so a
+    `get_or_create` of an archived queue's or blueprint's name makes a new one (archiving
+    cannot be undone, so the name is never wanted back)."""
+    return doc.get("name") if kind.unique_name and not archived else None
 
 
 @contextmanager

@@ -72,7 +72,8 @@ entities = Table(
     Column("company_id", RowId, ForeignKey("companies.id", ondelete="CASCADE"), nullable=False),
     Column("entity_type", String(16), nullable=False),
     Column("guid", String(32), nullable=False, unique=True),
-    # Set for types whose names are unique per company (blueprint, queue); NULLs never clash.
+    # The name, for types whose names are unique per company (blueprint, queue) while not
+    # archived; NULL otherwise, and NULLs never clash.
     Column("unique_name", String(255), nullable=True),
     Column("archived", Boolean, nullable=False, default=False),
     # Object key of the entity's file (item `file`, factory `plan`) in the file store.

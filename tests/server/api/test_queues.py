@@ -164,6 +164,20 @@ def test_archiving_or_deleting_a_queue_removes_its_messages(tenant: Tenant, remo
         assert "Messages" not in _sqs(again).receive_message(QueueUrl=again["queue_url"])
 
 
+def test_an_archived_queues_name_serves_a_new_queue(tenant: Tenant) -> None:
+    old = _queue(tenant)
+    old_guid = uuid.UUID(old["guid"]["$uuid"])
+    ok(archive_queue.sync_detailed(old_guid, client=tenant.client))
+    new = _queue(tenant)["info"]
+    sqs = _sqs(new)
+    entity = str(uuid.uuid4())
+    _send(sqs, new["queue_url"], entity)
+    # Deleting the archived queue leaves the new one of the same name alone.
+    assert delete_queue.sync_detailed(old_guid, client=tenant.client).status_code == 204
+    got = sqs.receive_message(QueueUrl=new["queue_url"], WaitTimeSeconds=1)["Messages"]
+    assert json.loads(got[0]["Body"])["entity_guid"] == entity
+
+
 def test_dead_letters_are_listed_and_replayed(tenant: Tenant) -> None:
     created = _queue(tenant, maxReceiveCount=2)
     guid = uuid.UUID(created["guid"]["$uuid"])

@@ -93,10 +93,13 @@ def sync_detailed(
     """Create a blueprint
 
      Creates a blueprint owned by the token's company and returns it (201).
-    Blueprint names are unique per company: a second `blueprint` with the same name is 409.
+    Blueprint names are unique per company among blueprints not archived: a second `blueprint`
+    with the name of a live one is 409. Archiving a blueprint frees its name, so
+    `get_or_create` of that name makes a new blueprint.
 
     Args:
-        body (BlueprintCreate): Blueprint names are unique per company (409 otherwise).
+        body (BlueprintCreate): Blueprint names are unique per company among blueprints not
+            archived (409 otherwise).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -125,10 +128,13 @@ def sync(
     """Create a blueprint
 
      Creates a blueprint owned by the token's company and returns it (201).
-    Blueprint names are unique per company: a second `blueprint` with the same name is 409.
+    Blueprint names are unique per company among blueprints not archived: a second `blueprint`
+    with the name of a live one is 409. Archiving a blueprint frees its name, so
+    `get_or_create` of that name makes a new blueprint.
 
     Args:
-        body (BlueprintCreate): Blueprint names are unique per company (409 otherwise).
+        body (BlueprintCreate): Blueprint names are unique per company among blueprints not
+            archived (409 otherwise).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -152,10 +158,13 @@ async def asyncio_detailed(
     """Create a blueprint
 
      Creates a blueprint owned by the token's company and returns it (201).
-    Blueprint names are unique per company: a second `blueprint` with the same name is 409.
+    Blueprint names are unique per company among blueprints not archived: a second `blueprint`
+    with the name of a live one is 409. Archiving a blueprint frees its name, so
+    `get_or_create` of that name makes a new blueprint.
 
     Args:
-        body (BlueprintCreate): Blueprint names are unique per company (409 otherwise).
+        body (BlueprintCreate): Blueprint names are unique per company among blueprints not
+            archived (409 otherwise).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -182,10 +191,13 @@ async def asyncio(
     """Create a blueprint
 
      Creates a blueprint owned by the token's company and returns it (201).
-    Blueprint names are unique per company: a second `blueprint` with the same name is 409.
+    Blueprint names are unique per company among blueprints not archived: a second `blueprint`
+    with the name of a live one is 409. Archiving a blueprint frees its name, so
+    `get_or_create` of that name makes a new blueprint.
 
     Args:
-        body (BlueprintCreate): Blueprint names are unique per company (409 otherwise).
+        body (BlueprintCreate): Blueprint names are unique per company among blueprints not
+            archived (409 otherwise).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -93,11 +93,14 @@ def sync_detailed(
     """Create a queue
 
      Creates a queue owned by the token's company and returns it (201).
-    Queue names are unique per company: a second `queue` with the same name is 409.
+    Queue names are unique per company among queues not archived: a second `queue`
+    with the name of a live one is 409. Archiving a queue frees its name, so
+    `get_or_create` of that name makes a new queue.
     The answer carries `info.queue_url` and fresh `info.credentials`.
 
     Args:
-        body (QueueCreate): Queue names are unique per company (409 otherwise).
+        body (QueueCreate): Queue names are unique per company among queues not archived (409
+            otherwise).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -126,11 +129,14 @@ def sync(
     """Create a queue
 
      Creates a queue owned by the token's company and returns it (201).
-    Queue names are unique per company: a second `queue` with the same name is 409.
+    Queue names are unique per company among queues not archived: a second `queue`
+    with the name of a live one is 409. Archiving a queue frees its name, so
+    `get_or_create` of that name makes a new queue.
     The answer carries `info.queue_url` and fresh `info.credentials`.
 
     Args:
-        body (QueueCreate): Queue names are unique per company (409 otherwise).
+        body (QueueCreate): Queue names are unique per company among queues not archived (409
+            otherwise).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -154,11 +160,14 @@ async def asyncio_detailed(
     """Create a queue
 
      Creates a queue owned by the token's company and returns it (201).
-    Queue names are unique per company: a second `queue` with the same name is 409.
+    Queue names are unique per company among queues not archived: a second `queue`
+    with the name of a live one is 409. Archiving a queue frees its name, so
+    `get_or_create` of that name makes a new queue.
     The answer carries `info.queue_url` and fresh `info.credentials`.
 
     Args:
-        body (QueueCreate): Queue names are unique per company (409 otherwise).
+        body (QueueCreate): Queue names are unique per company among queues not archived (409
+            otherwise).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -185,11 +194,14 @@ async def asyncio(
     """Create a queue
 
      Creates a queue owned by the token's company and returns it (201).
-    Queue names are unique per company: a second `queue` with the same name is 409.
+    Queue names are unique per company among queues not archived: a second `queue`
+    with the name of a live one is 409. Archiving a queue frees its name, so
+    `get_or_create` of that name makes a new queue.
     The answer carries `info.queue_url` and fresh `info.credentials`.
 
     Args:
-        body (QueueCreate): Queue names are unique per company (409 otherwise).
+        body (QueueCreate): Queue names are unique per company among queues not archived (409
+            otherwise).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
