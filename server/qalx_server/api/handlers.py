@@ -70,6 +70,8 @@ def build_handlers(
         if call.headers.get("qalx-bulk", "").strip().lower() == "true":
             _check_bulk_envelope(call.body)  # each item is checked on its own, per index
             return Answer(200, entities.bulk_create(call.principal, call.body, call.base_url))
+        if isinstance(call.body, dict) and "items" in call.body:
+            raise bad_request("items: a bulk create needs the header `qalx-bulk: true`")
         check("ItemCreate", call.body)
         return Answer(201, entities.create(call.principal, "item", call.body, call.base_url))
 

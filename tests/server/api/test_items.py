@@ -211,6 +211,13 @@ def test_bulk_create_reports_per_index_errors(tenant: Tenant) -> None:
     assert present(result.items[1].file).put_url
 
 
+def test_a_bulk_body_without_the_bulk_header_is_refused(tenant: Tenant) -> None:
+    body = models.ItemBulkCreate.from_dict({"items": [{"data": {"i": 0}}]})
+    refused = error(create_item.sync_detailed(client=tenant.client, body=body), 400)
+    assert "qalx-bulk" in refused.detail
+    assert ok(list_items.sync_detailed(client=tenant.client)).query.total == 0
+
+
 def test_query_errors_are_400_naming_the_problem(tenant: Tenant) -> None:
     refused = error(
         list_items.sync_detailed(client=tenant.client, query=query({"$where": "1"})), 400

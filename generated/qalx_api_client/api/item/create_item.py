@@ -136,7 +136,9 @@ def sync_detailed(
 
      Creates one item (201, the item) or, with the header `qalx-bulk: true`, many (200, an
     `ItemBulkResult` that reports per-index errors; a partial failure is still 200).
-    With `file: {name}`, the answer's `file` carries `put_url` and `url`.
+    With `file: {name}`, the answer's `file` carries `put_url` and `url`. The two bodies
+    are told apart by `items`, which a single item never has; a body with `items` but
+    without the header is 400.
 
     Args:
         qalx_bulk (CreateItemQalxBulk | Unset):
@@ -172,7 +174,9 @@ def sync(
 
      Creates one item (201, the item) or, with the header `qalx-bulk: true`, many (200, an
     `ItemBulkResult` that reports per-index errors; a partial failure is still 200).
-    With `file: {name}`, the answer's `file` carries `put_url` and `url`.
+    With `file: {name}`, the answer's `file` carries `put_url` and `url`. The two bodies
+    are told apart by `items`, which a single item never has; a body with `items` but
+    without the header is 400.
 
     Args:
         qalx_bulk (CreateItemQalxBulk | Unset):
@@ -203,7 +207,9 @@ async def asyncio_detailed(
 
      Creates one item (201, the item) or, with the header `qalx-bulk: true`, many (200, an
     `ItemBulkResult` that reports per-index errors; a partial failure is still 200).
-    With `file: {name}`, the answer's `file` carries `put_url` and `url`.
+    With `file: {name}`, the answer's `file` carries `put_url` and `url`. The two bodies
+    are told apart by `items`, which a single item never has; a body with `items` but
+    without the header is 400.
 
     Args:
         qalx_bulk (CreateItemQalxBulk | Unset):
@@ -237,7 +243,9 @@ async def asyncio(
 
      Creates one item (201, the item) or, with the header `qalx-bulk: true`, many (200, an
     `ItemBulkResult` that reports per-index errors; a partial failure is still 200).
-    With `file: {name}`, the answer's `file` carries `put_url` and `url`.
+    With `file: {name}`, the answer's `file` carries `put_url` and `url`. The two bodies
+    are told apart by `items`, which a single item never has; a body with `items` but
+    without the header is 400.
 
     Args:
         qalx_bulk (CreateItemQalxBulk | Unset):
