@@ -127,3 +127,34 @@ def test_each_operation_has_a_generated_function(key: tuple[str, str]) -> None:
 def test_operation_ids_are_unique() -> None:
     ids = [op["operationId"] for op in operations().values()]
     assert len(ids) == len(set(ids))
+
+
+CREATES = [("POST", f"/{t}") for t in ENTITY_TYPES]
+DELETES = [("DELETE", f"/{t}/{{guid}}") for t in ENTITY_TYPES] + [
+    ("DELETE", "/bot/{bot_guid}/worker/{worker_guid}")
+]
+
+
+@pytest.mark.parametrize("key", CREATES, ids=lambda k: f"{k[0]} {k[1]}")
+def test_creates_accept_200_beside_201_with_the_same_answer(key: tuple[str, str]) -> None:
+    responses = operations()[key]["responses"]
+    assert responses["200"]["content"] == responses["201"]["content"]
+
+
+@pytest.mark.parametrize("key", DELETES, ids=lambda k: f"{k[0]} {k[1]}")
+def test_deletes_accept_200_beside_204(key: tuple[str, str]) -> None:
+    assert {"200", "204"} <= operations()[key]["responses"].keys()
+
+
+@pytest.mark.parametrize("key", sorted(operations()), ids=lambda k: f"{k[0]} {k[1]}")
+def test_every_operation_declares_throttling_and_server_errors(key: tuple[str, str]) -> None:
+    responses = operations()[key]["responses"]
+    for status in ("429", "5XX", "default"):
+        schema = resolve(responses[status])["content"]["application/json"]["schema"]
+        assert schema == {"$ref": "#/components/schemas/Error"}
+
+
+def test_error_requires_nothing_and_allows_other_keys() -> None:
+    error = spec()["components"]["schemas"]["Error"]
+    assert "required" not in error
+    assert error["additionalProperties"] is True

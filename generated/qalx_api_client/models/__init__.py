@@ -4,6 +4,7 @@ from .actor import Actor
 from .aggregate_request import AggregateRequest
 from .aggregate_result import AggregateResult
 from .aggregate_result_data_item import AggregateResultDataItem
+from .binary_guid import BinaryGuid
 from .blueprint import Blueprint
 from .blueprint_create import BlueprintCreate
 from .blueprint_list import BlueprintList
@@ -40,7 +41,6 @@ from .group_list import GroupList
 from .group_sets import GroupSets
 from .group_write import GroupWrite
 from .group_write_sets import GroupWriteSets
-from .guid import Guid
 from .health import Health
 from .health_status import HealthStatus
 from .host import Host
@@ -71,7 +71,6 @@ from .queue_update import QueueUpdate
 from .replace_workers import ReplaceWorkers
 from .replay import Replay
 from .replay_result import ReplayResult
-from .run_state import RunState
 from .set_ import Set
 from .set_items import SetItems
 from .set_list import SetList
@@ -84,6 +83,7 @@ from .tag import Tag
 from .tags_validate import TagsValidate
 from .tags_validate_result import TagsValidateResult
 from .utc_offset import UtcOffset
+from .uuid_guid import UuidGuid
 from .worker import Worker
 from .worker_list import WorkerList
 from .worker_update import WorkerUpdate
@@ -93,6 +93,7 @@ __all__ = (
     "AggregateRequest",
     "AggregateResult",
     "AggregateResultDataItem",
+    "BinaryGuid",
     "Blueprint",
     "BlueprintCreate",
     "BlueprintList",
@@ -129,7 +130,6 @@ __all__ = (
     "GroupSets",
     "GroupWrite",
     "GroupWriteSets",
-    "Guid",
     "Health",
     "HealthStatus",
     "Host",
@@ -160,7 +160,6 @@ __all__ = (
     "ReplaceWorkers",
     "Replay",
     "ReplayResult",
-    "RunState",
     "Set",
     "SetItems",
     "SetList",
@@ -173,6 +172,7 @@ __all__ = (
     "TagsValidate",
     "TagsValidateResult",
     "UtcOffset",
+    "UuidGuid",
     "Worker",
     "WorkerList",
     "WorkerUpdate",

@@ -115,7 +115,7 @@ class EntityService:
             doc[field] = record
         if how.extra_info:
             doc["info"] = {**doc["info"], **how.extra_info}
-        project = querying.projector(how.fields, kind.required_in_projection)
+        project = querying.projector(how.fields, kind.required)
         return project(doc) if project else doc
 
     # ---- writes ----------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from qalx_api_client.api.set_ import create_set, get_set, update_set
 from qalx_api_client.api.tags import validate_tags
 
 from .conftest import Tenant
-from .helpers import doc, error, ok, present, query, save_body
+from .helpers import doc, error, hex_of, ok, present, query, save_body, uuid_of
 
 
 def _item(tenant: Tenant) -> models.Item:
@@ -49,13 +49,13 @@ def _item(tenant: Tenant) -> models.Item:
 
 def test_set_refs_come_back_as_guids_whatever_form_was_sent(tenant: Tenant) -> None:
     a, b = _item(tenant), _item(tenant)
-    hyphenated = str(uuid.UUID(hex=a.guid.uuid))
-    body = {"items": {"first": hyphenated, "second": {"$uuid": b.guid.uuid}}, "meta": {}}
+    hyphenated = str(uuid_of(a.guid))
+    body = {"items": {"first": hyphenated, "second": {"$uuid": hex_of(b.guid)}}, "meta": {}}
     created = ok(
         create_set.sync_detailed(client=tenant.client, body=models.SetWrite.from_dict(body)), 201
     )
     refs = present(created.items).to_dict()
-    assert refs == {"first": {"$uuid": a.guid.uuid}, "second": {"$uuid": b.guid.uuid}}
+    assert refs == {"first": {"$uuid": hex_of(a.guid)}, "second": {"$uuid": hex_of(b.guid)}}
 
     # pyqalx's unpack: look the children up by `guid $in`, then match by equality.
     children = ok(
@@ -65,15 +65,15 @@ def test_set_refs_come_back_as_guids_whatever_form_was_sent(tenant: Tenant) -> N
             limit=100,
         )
     )
-    assert {i.guid.uuid for i in children.data} == {a.guid.uuid, b.guid.uuid}
+    assert {hex_of(i.guid) for i in children.data} == {hex_of(a.guid), hex_of(b.guid)}
 
     # A save sends the unpacked refs back as strings; they stay guids.
-    guid = uuid.UUID(hex=created.guid.uuid)
+    guid = uuid_of(created.guid)
     saved = save_body(doc(created)) | {"items": {"first": hyphenated}}
     updated = ok(
         update_set.sync_detailed(guid, client=tenant.client, body=models.SetWrite.from_dict(saved))
     )
-    assert present(updated.items).to_dict() == {"first": {"$uuid": a.guid.uuid}}
+    assert present(updated.items).to_dict() == {"first": {"$uuid": hex_of(a.guid)}}
     assert doc(ok(get_set.sync_detailed(guid, client=tenant.client))) == doc(updated)
 
 
@@ -84,10 +84,10 @@ def test_group_of_sets(tenant: Tenant) -> None:
         ),
         201,
     )
-    body = models.GroupWrite.from_dict({"sets": {"batch": str(uuid.UUID(hex=set_.guid.uuid))}})
+    body = models.GroupWrite.from_dict({"sets": {"batch": str(uuid_of(set_.guid))}})
     group = ok(create_group.sync_detailed(client=tenant.client, body=body), 201)
-    fetched = ok(get_group.sync_detailed(uuid.UUID(hex=group.guid.uuid), client=tenant.client))
-    assert present(fetched.sets).to_dict() == {"batch": {"$uuid": set_.guid.uuid}}
+    fetched = ok(get_group.sync_detailed(uuid_of(group.guid), client=tenant.client))
+    assert present(fetched.sets).to_dict() == {"batch": {"$uuid": hex_of(set_.guid)}}
 
 
 def test_set_refs_must_be_guids(tenant: Tenant) -> None:
@@ -122,9 +122,7 @@ def test_blueprint_names_are_unique_per_company(tenant: Tenant, other_tenant: Te
     )
     rename = models.BlueprintUpdate.from_dict({"name": "Dims"})
     error(
-        update_blueprint.sync_detailed(
-            uuid.UUID(hex=second.guid.uuid), client=tenant.client, body=rename
-        ),
+        update_blueprint.sync_detailed(uuid_of(second.guid), client=tenant.client, body=rename),
         409,
     )
 
@@ -148,15 +146,15 @@ def test_archived_entities_free_their_name(tenant: Tenant, entity_type: str) -> 
     create, archive, list_, model, extra = NAMED[entity_type]
     body = model.from_dict({"name": "reused", "meta": {}, "tags": [], **extra})
     first = ok(create.sync_detailed(client=tenant.client, body=body), 201)
-    ok(archive.sync_detailed(uuid.UUID(hex=first.guid.uuid), client=tenant.client))
+    ok(archive.sync_detailed(uuid_of(first.guid), client=tenant.client))
     # pyqalx's get_or_create: get_by_name finds nothing (archived entities leave lists), so
     # it adds one of the same name.
     by_name = query({"name": "reused"})
     assert ok(list_.sync_detailed(client=tenant.client, query=by_name, limit=2)).data == []
     second = ok(create.sync_detailed(client=tenant.client, body=body), 201)
-    assert second.guid.uuid != first.guid.uuid
+    assert hex_of(second.guid) != hex_of(first.guid)
     found = ok(list_.sync_detailed(client=tenant.client, query=by_name, limit=2)).data
-    assert [e.guid.uuid for e in found] == [second.guid.uuid]
+    assert [hex_of(e.guid) for e in found] == [hex_of(second.guid)]
     if entity_type in ("blueprint", "queue"):  # names of live ones still clash
         error(create.sync_detailed(client=tenant.client, body=body), 409)
 
@@ -179,7 +177,7 @@ def test_queue_create_and_unique_name(tenant: Tenant) -> None:
     created = ok(create_queue.sync_detailed(client=tenant.client, body=body), 201)
     assert present(created.parameters).visibility_timeout == 30
     error(create_queue.sync_detailed(client=tenant.client, body=body), 409)
-    fetched = ok(get_queue.sync_detailed(uuid.UUID(hex=created.guid.uuid), client=tenant.client))
+    fetched = ok(get_queue.sync_detailed(uuid_of(created.guid), client=tenant.client))
     assert fetched.name == "beams"
     listed = ok(list_queues.sync_detailed(client=tenant.client, query=query({"name": "beams"})))
     assert listed.query.count == 1
@@ -209,7 +207,7 @@ def test_factory_plan_file_and_bot_refs(tenant: Tenant) -> None:
     assert httpx.put(created_doc["plan"]["put_url"], content=plan).status_code < 400
     assert httpx.get(created_doc["plan"]["url"]).content == plan
 
-    guid = uuid.UUID(hex=created.guid.uuid)
+    guid = uuid_of(created.guid)
     bot_ref = str(uuid.uuid4())
     saved = save_body(created_doc, keep_status=True) | {
         "status": "deployed",
@@ -272,7 +270,7 @@ def test_notifications_crud(tenant: Tenant) -> None:
     )
     created = ok(create_notification.sync_detailed(client=tenant.client, body=body), 201)
     assert doc(created)["cc"] == [] and doc(created)["bcc"] == []
-    guid = uuid.UUID(hex=created.guid.uuid)
+    guid = uuid_of(created.guid)
     ok(archive_notification.sync_detailed(guid, client=tenant.client))
     assert ok(list_notifications.sync_detailed(client=tenant.client)).query.count == 0
     assert delete_notification.sync_detailed(guid, client=tenant.client).status_code == 204

@@ -26,7 +26,7 @@ from qalx_api_client.api.queue import (
 )
 
 from .conftest import Tenant
-from .helpers import doc, error, ok, present, query
+from .helpers import doc, error, ok, present, query, uuid_of
 
 
 def _queue(tenant: Tenant, name: str = "beams", **parameters: int) -> dict[str, Any]:
@@ -110,10 +110,7 @@ def test_bot_tokens_get_credentials_that_die_with_the_bot(tenant: Tenant) -> Non
     sqs = _sqs(info)
     sqs.get_queue_attributes(QueueUrl=info["queue_url"], AttributeNames=["VisibilityTimeout"])
 
-    assert (
-        delete_bot.sync_detailed(uuid.UUID(hex=bot.guid.uuid), client=tenant.client).status_code
-        == 204
-    )
+    assert delete_bot.sync_detailed(uuid_of(bot.guid), client=tenant.client).status_code == 204
     with pytest.raises(ClientError):
         sqs.get_queue_attributes(QueueUrl=info["queue_url"], AttributeNames=["VisibilityTimeout"])
 

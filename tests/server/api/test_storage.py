@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import uuid
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from qalx_server.store.tables import companies, entities, metadata
 from tests.support.servers import BACKENDS, LiveServer, database_url
 
 from .conftest import Tenant
-from .helpers import ok, present, query
+from .helpers import ok, present, query, uuid_of
 
 
 def test_migrations_build_exactly_the_declared_schema(live: LiveServer) -> None:
@@ -68,7 +67,7 @@ def test_migration_frees_the_names_of_entities_archived_before_it(
 def test_concurrent_worker_updates_are_all_kept(tenant: Tenant) -> None:
     bot = ok(create_bot.sync_detailed(client=tenant.client, body=models.BotCreate(name="b")), 201)
     token = present(present(bot.info).credentials).token
-    guid = uuid.UUID(hex=bot.guid.uuid)
+    guid = uuid_of(bot.guid)
     body = models.ReplaceWorkers(workers=8)
     workers = present(
         ok(
@@ -86,7 +85,7 @@ def test_concurrent_worker_updates_are_all_kept(tenant: Tenant) -> None:
                 state = models.WorkerUpdate.from_dict({"status": {"message": f"{index}:{step}"}})
                 ok(
                     update_worker.sync_detailed(
-                        guid, uuid.UUID(hex=workers[index].guid.uuid), client=client, body=state
+                        guid, uuid_of(workers[index].guid), client=client, body=state
                     )
                 )
         except BaseException as exc:  # surfaced below

@@ -3,7 +3,6 @@ from typing import Any
 
 import httpx
 
-from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.blueprint_list import BlueprintList
 from ...models.error import Error
@@ -52,7 +51,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> BlueprintList | Error | None:
+) -> BlueprintList | Error:
     if response.status_code == 200:
         response_200 = BlueprintList.from_dict(response.json())
 
@@ -73,10 +72,19 @@ def _parse_response(
 
         return response_403
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = Error.from_dict(response.json())
+
+        return response_5xx
+
+    response_default = Error.from_dict(response.json())
+
+    return response_default
 
 
 def _build_response(

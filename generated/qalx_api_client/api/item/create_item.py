@@ -3,7 +3,6 @@ from typing import Any
 
 import httpx
 
-from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.create_item_qalx_bulk import CreateItemQalxBulk
 from ...models.error import Error
@@ -41,7 +40,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | Item | ItemBulkResult | None:
+) -> Error | Item | ItemBulkResult:
     if response.status_code == 200:
 
         def _parse_response_200(data: object) -> Item | ItemBulkResult:
@@ -109,10 +108,19 @@ def _parse_response(
 
         return response_415
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = Error.from_dict(response.json())
+
+        return response_5xx
+
+    response_default = Error.from_dict(response.json())
+
+    return response_default
 
 
 def _build_response(
