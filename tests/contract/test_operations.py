@@ -158,3 +158,23 @@ def test_error_requires_nothing_and_allows_other_keys() -> None:
     error = spec()["components"]["schemas"]["Error"]
     assert "required" not in error
     assert error["additionalProperties"] is True
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        ("components", "parameters", "Limit"),
+        ("components", "schemas", "ItemBulkCreate", "properties", "items"),
+        ("components", "schemas", "NotificationCreate", "properties", "to"),
+        ("components", "schemas", "AggregateRequest", "properties", "aggregate"),
+        ("components", "schemas", "ReplaceWorkers", "properties", "workers"),
+        ("paths", "/tags/validate", "post"),
+    ],
+    ids=lambda w: "/".join(w),
+)
+def test_limits_of_ours_are_marked_as_deliberate(where: tuple[str, ...]) -> None:
+    node: Any = spec()
+    for part in where:
+        node = node[part]
+    assert isinstance(node.get("x-qalx-limit"), str) and node["x-qalx-limit"]
+    assert "our" in node["description"], "say that the limit is our choice"

@@ -22,7 +22,8 @@ class NotificationCreate:
     Attributes:
         subject (str):
         message (str):
-        to (list[str]):
+        to (list[str]): At least one recipient (our choice: a notification to nobody is a mistake worth
+            reporting; the hosted service's rule is not known).
         cc (list[str] | Unset):
         bcc (list[str] | Unset):
         meta (Meta | Unset): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;

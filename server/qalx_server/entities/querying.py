@@ -117,3 +117,11 @@ def parse_pipeline(text: str) -> engine.Pipeline:
         return engine.parse_pipeline(canonical(raw, "aggregate"), REWRITE)
     except engine.QueryError as exc:
         raise query_error(exc) from None
+
+
+def run_pipeline(pipeline: engine.Pipeline, docs: list[dict[str, Any]]) -> list[Any]:
+    """The stages after the database's `$match`; a stage that would hold too much is a 400."""
+    try:
+        return pipeline.run(docs)
+    except engine.QueryError as exc:
+        raise query_error(exc) from None

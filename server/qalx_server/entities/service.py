@@ -23,6 +23,7 @@ from qalx_server.files.base import FileStore, object_key
 from qalx_server.guids import new_guid, parse_guid, wire
 from qalx_server.store.database import Database
 from qalx_server.store.query import from_python
+from qalx_server.store.query.aggregate import MAX_DOCUMENTS
 from qalx_server.store.tables import entities
 
 from . import querying
@@ -32,8 +33,6 @@ from .listing import envelope
 from .records import Rendering, Stored
 
 MAX_BULK = 1000
-MAX_AGGREGATE_INPUT = 100_000
-"""Documents an aggregation may run its later stages over (they run in server memory)."""
 
 
 def now_date() -> dict[str, Any]:
@@ -353,16 +352,16 @@ class EntityService:
             sa.select(entities.c.doc)
             .where(*conditions)
             .order_by(entities.c.id)
-            .limit(MAX_AGGREGATE_INPUT + 1)
+            .limit(MAX_DOCUMENTS + 1)
         )
         with self.db.read() as conn:
             docs = [row.doc for row in conn.execute(query)]
-        if len(docs) > MAX_AGGREGATE_INPUT:
+        if len(docs) > MAX_DOCUMENTS:
             raise bad_request(
-                f"aggregate: more than {MAX_AGGREGATE_INPUT} {entity_type}s reach the stages "
+                f"aggregate: more than {MAX_DOCUMENTS} {entity_type}s reach the stages "
                 "after the leading $match; narrow the $match"
             )
-        return {"data": pipeline.run(docs)}
+        return {"data": querying.run_pipeline(pipeline, docs)}
 
 
 # ---- document shaping ----------------------------------------------------------------------

@@ -268,3 +268,32 @@ def test_unreadable_sort_keys_are_refused_naming_the_key(tenant: Tenant) -> None
         assert repr(bad) in problem.detail, problem.detail
     empty = error(list_items.sync_detailed(client=tenant.client, sort=[""]), 400)
     assert "sort" in empty.detail
+
+
+def test_aggregate_runs_harmless_stages_and_names_refused_ones(tenant: Tenant) -> None:
+    for v in (1, 2, 3):
+        _add(tenant, data={"v": v}, meta={"kind": "odd" if v % 2 else "even"})
+    pipeline = [
+        {"$set": {"k": "$meta.kind"}},
+        {"$addFields": {"data.double": "$data.v"}},
+        {
+            "$facet": {
+                "n": [{"$count": "n"}],
+                "odd": [{"$match": {"k": "odd"}}, {"$sort": {"data.v": -1}}],
+            }
+        },
+    ]
+    body = models.AggregateRequest(aggregate=query(pipeline))
+    (row,) = [
+        r.to_dict() for r in ok(aggregate_items.sync_detailed(client=tenant.client, body=body)).data
+    ]
+    assert row["n"] == [{"n": 3}]
+    assert [(d["data"]["v"], d["data"]["double"], d["k"]) for d in row["odd"]] == [
+        (3, 3, "odd"),
+        (1, 1, "odd"),
+    ]
+    for stage in ({"$out": "x"}, {"$merge": "x"}, {"$lookup": {"from": "item"}}):
+        refused = models.AggregateRequest(aggregate=query([{"$match": {}}, stage]))
+        problem = error(aggregate_items.sync_detailed(client=tenant.client, body=refused), 400)
+        assert next(iter(stage)) in problem.detail
+        assert problem.code == "unsupported_operator"

@@ -97,7 +97,8 @@ def sync_detailed(
 
      Checks that the caller may use these tags. A tag's name and value must each be 1 to 255
     characters, already lowercase and stripped; the name must not start with `_`. The
-    answer echoes the tags; a bad tag is 400 naming it.
+    answer echoes the tags; a bad tag is 400 naming it. These rules are our choice: the
+    hosted service's are not known (pyqalx sends only lowercase, stripped tags).
 
     Args:
         body (TagsValidate):
@@ -130,7 +131,8 @@ def sync(
 
      Checks that the caller may use these tags. A tag's name and value must each be 1 to 255
     characters, already lowercase and stripped; the name must not start with `_`. The
-    answer echoes the tags; a bad tag is 400 naming it.
+    answer echoes the tags; a bad tag is 400 naming it. These rules are our choice: the
+    hosted service's are not known (pyqalx sends only lowercase, stripped tags).
 
     Args:
         body (TagsValidate):
@@ -158,7 +160,8 @@ async def asyncio_detailed(
 
      Checks that the caller may use these tags. A tag's name and value must each be 1 to 255
     characters, already lowercase and stripped; the name must not start with `_`. The
-    answer echoes the tags; a bad tag is 400 naming it.
+    answer echoes the tags; a bad tag is 400 naming it. These rules are our choice: the
+    hosted service's are not known (pyqalx sends only lowercase, stripped tags).
 
     Args:
         body (TagsValidate):
@@ -189,7 +192,8 @@ async def asyncio(
 
      Checks that the caller may use these tags. A tag's name and value must each be 1 to 255
     characters, already lowercase and stripped; the name must not start with `_`. The
-    answer echoes the tags; a bad tag is 400 naming it.
+    answer echoes the tags; a bad tag is 400 naming it. These rules are our choice: the
+    hosted service's are not known (pyqalx sends only lowercase, stripped tags).
 
     Args:
         body (TagsValidate):
