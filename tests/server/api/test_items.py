@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 import uuid
 
 import httpx
@@ -297,3 +299,59 @@ def test_aggregate_runs_harmless_stages_and_names_refused_ones(tenant: Tenant) -
         problem = error(aggregate_items.sync_detailed(client=tenant.client, body=refused), 400)
         assert next(iter(stage)) in problem.detail
         assert problem.code == "unsupported_operator"
+
+
+def _wire(tenant: Tenant, method: str, path: str, body: object = None, **params: object) -> object:
+    """A call as pyqalx makes it: bodies written and answers read by Python's json, which
+    writes and reads bare NaN and Infinity."""
+    answer = httpx.request(
+        method,
+        tenant.live.base_url + path,
+        content=None if body is None else json.dumps(body).encode(),
+        params=params,  # type: ignore[arg-type]
+        headers={"Authorization": f"Token {tenant.token}", "Content-Type": "application/json"},
+    )
+    assert answer.status_code < 300, (answer.status_code, answer.text)
+    return json.loads(answer.content)
+
+
+def test_nan_and_infinity_are_stored_answered_queried_and_sorted(tenant: Tenant) -> None:
+    nan, inf = float("nan"), float("inf")
+    values: list[object] = [1.5, inf, nan, -inf, [nan, 2]]
+    guids = []
+    for v in values:
+        made = _wire(tenant, "POST", "item", {"data": {"x": v, "deep": {"y": [v]}}, "meta": {}})
+        assert isinstance(made, dict)
+        guids.append(made["guid"]["$uuid"])
+    raw = httpx.get(
+        f"{tenant.live.base_url}item/{uuid.UUID(hex=guids[2])}",
+        headers={"Authorization": f"Token {tenant.token}"},
+    ).content
+    assert b'"x":NaN' in raw and b"$numberDouble" not in raw  # bare tokens on the wire
+    read = _wire(tenant, "GET", f"item/{uuid.UUID(hex=guids[1])}")
+    assert isinstance(read, dict) and read["data"] == {"x": inf, "deep": {"y": [inf]}}
+
+    def found(filt: object, **params: object) -> list[str]:
+        page = _wire(tenant, "GET", "item", query=json.dumps(filt), **params)
+        assert isinstance(page, dict)
+        return [row["guid"]["$uuid"] for row in page["data"]]
+
+    assert found({"data.x": nan}) == [guids[2], guids[4]]  # NaN equals NaN, as in MongoDB
+    assert found({"data.x": {"$gt": 1}}) == [guids[0], guids[1], guids[4]]
+    assert found({"data.x": {"$lt": 0}}) == [guids[3]]
+    assert found({"data.x": {"$numberDouble": "-Infinity"}}) == [guids[3]]
+    order = found({"data.x": {"$type": "double"}}, sort="data.x")
+    # NaN lowest, then -Infinity ... Infinity; the array [NaN, 2] sorts as an array, after
+    assert order == [guids[2], guids[3], guids[0], guids[1], guids[4]]
+    # Updates and bulk creates take them too; aggregation sums them.
+    _wire(tenant, "PATCH", f"item/{uuid.UUID(hex=guids[0])}", {"data": {"x": -inf}})
+    assert found({"data.x": -inf}) == [guids[0], guids[3]]
+    total = _wire(
+        tenant,
+        "POST",
+        "item/aggregate",
+        {"aggregate": json.dumps([{"$group": {"_id": None, "t": {"$sum": "$data.x"}}}])},
+    )
+    assert isinstance(total, dict)
+    (row,) = total["data"]
+    assert math.isnan(row["t"])  # inf + -inf + nan

@@ -24,7 +24,7 @@ from sqlalchemy import ColumnElement
 from .canon import canon_text
 from .compiler import compile_node
 from .errors import QueryError, UnsupportedOperator
-from .extjson import JSON, canonical, is_literal
+from .extjson import JSON, canonical, double, is_literal, number_value
 from .matcher import MISSING, evaluate
 from .paths import Path, PathRewriter, split_path
 from .sort import SortKey, python_sort
@@ -517,7 +517,7 @@ class _Acc:
         op = self.op
         if op in ("$sum", "$avg"):
             if v is not MISSING and kind(v) == "number":
-                self.total += v
+                self.total += number_value(v)
                 self.count += 1
         elif op in ("$min", "$max"):
             if v is MISSING or v is None:
@@ -540,9 +540,9 @@ class _Acc:
 
     def result(self) -> Any:
         if self.op == "$sum":
-            return self.total
+            return double(self.total) if isinstance(self.total, float) else self.total
         if self.op == "$avg":
-            return self.total / self.count if self.count else None
+            return double(self.total / self.count) if self.count else None
         if self.op == "$push":
             return self.items
         return None if self.value is MISSING else self.value
