@@ -23,6 +23,7 @@ from qalx_server.auth import Authenticator, AuthError
 from qalx_server.broker import Broker
 from qalx_server.entities import querying
 from qalx_server.entities.hooks import BotHooks, QueueHooks
+from qalx_server.entities.idempotency import Idempotency
 from qalx_server.entities.queues import QueueOperations
 from qalx_server.entities.service import EntityService
 from qalx_server.entities.workers import WorkerService
@@ -62,7 +63,10 @@ class QalxServer:
         self.entities = EntityService(self.db, self.files, hooks)
         self.workers = WorkerService(self.entities)
         queue_operations = QueueOperations(self.entities, self.queues)
-        self.handlers = build_handlers(self.entities, self.workers, queue_operations)
+        self.idempotency = Idempotency(self.db, settings.idempotency_window_seconds)
+        self.handlers = build_handlers(
+            self.entities, self.workers, queue_operations, self.idempotency
+        )
         self.operations = compile_operations()
         _check_coverage(self.operations, self.handlers)
 

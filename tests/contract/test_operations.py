@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 from typing import Any
 
 import pytest
@@ -79,9 +80,9 @@ def test_list_operations_take_the_pyqalx_list_parameters(method: str, path: str)
 
 
 def test_bulk_create_is_post_item_with_the_qalx_bulk_header() -> None:
-    header = [p for p in parameters("/item", "POST") if p["in"] == "header"]
-    assert [p["name"] for p in header] == ["qalx-bulk"]
-    assert "true" in header[0]["schema"]["enum"]
+    (header,) = [p for p in parameters("/item", "POST") if p["name"] == "qalx-bulk"]
+    assert header["in"] == "header"
+    assert "true" in header["schema"]["enum"]
     body = operations()[("POST", "/item")]["requestBody"]["content"]["application/json"]
     refs = {s["$ref"].rsplit("/", 1)[1] for s in body["schema"]["oneOf"]}
     assert refs == {"ItemCreate", "ItemBulkCreate"}
@@ -178,3 +179,18 @@ def test_limits_of_ours_are_marked_as_deliberate(where: tuple[str, ...]) -> None
         node = node[part]
     assert isinstance(node.get("x-qalx-limit"), str) and node["x-qalx-limit"]
     assert "our" in node["description"], "say that the limit is our choice"
+
+
+@pytest.mark.parametrize("key", CREATES, ids=lambda k: f"{k[0]} {k[1]}")
+def test_creates_take_an_idempotency_key_the_client_can_send(key: tuple[str, str]) -> None:
+    (header,) = [p for p in parameters(key[1], key[0]) if p["name"] == "Idempotency-Key"]
+    assert header["in"] == "header" and header["required"] is False
+    assert header["x-qalx-extension"] is True and "retry" in header["description"]
+    assert header["schema"] == {"type": "string", "minLength": 1, "maxLength": 255}
+    operation = operations()[key]
+    assert "422" in operation["responses"]
+    tag = operation["tags"][0]
+    package = "set_" if tag == "set" else tag
+    module = importlib.import_module(f"qalx_api_client.api.{package}.{operation['operationId']}")
+    for name in ("sync", "sync_detailed", "asyncio", "asyncio_detailed"):
+        assert "idempotency_key" in inspect.signature(getattr(module, name)).parameters

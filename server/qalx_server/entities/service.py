@@ -119,13 +119,27 @@ class EntityService:
 
     # ---- writes ----------------------------------------------------------------------------
 
+    @contextmanager
+    def _writing(self, conn: Connection | None) -> Iterator[Connection]:
+        """The caller's transaction (an idempotent create's), or a new one."""
+        if conn is not None:
+            yield conn
+            return
+        with self.db.write() as fresh:
+            yield fresh
+
     def create(
-        self, principal: Principal, entity_type: str, body: dict[str, Any], base_url: str
+        self,
+        principal: Principal,
+        entity_type: str,
+        body: dict[str, Any],
+        base_url: str,
+        conn: Connection | None = None,
     ) -> dict[str, Any]:
         kind = KINDS[entity_type]
         if entity_type == "bot" and principal.is_bot:
             raise forbidden("bots cannot create bots: use a user token")
-        with self.db.write() as conn:
+        with self._writing(conn) as conn:
             stored = self._insert(conn, principal, kind, body)
             extra = self.hooks_for(kind).inserted(conn, principal, stored, base_url)
             info = {**(self._info(conn, kind, principal, stored, base_url) or {}), **(extra or {})}
@@ -161,7 +175,11 @@ class EntityService:
         return stored
 
     def bulk_create(
-        self, principal: Principal, body: dict[str, Any], base_url: str
+        self,
+        principal: Principal,
+        body: dict[str, Any],
+        base_url: str,
+        conn: Connection | None = None,
     ) -> dict[str, Any]:
         kind = KINDS["item"]
         items = body["items"]
@@ -169,7 +187,7 @@ class EntityService:
         created: list[dict[str, Any]] = []
         errors: dict[str, Any] = {}
         item_check = validator("ItemCreate")
-        with self.db.write() as conn:
+        with self._writing(conn) as conn:
             for index, item in enumerate(items):
                 found = problems(item_check, item, f"items.{index}")
                 if found:

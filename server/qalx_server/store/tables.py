@@ -83,6 +83,23 @@ entities = Table(
     Index(None, "company_id", "entity_type", "archived", "id"),
 )
 
+# The first successful answer to a create sent with an `Idempotency-Key`, per company and
+# key, replayed to repeats until it expires (entities.idempotency). The row is inserted
+# before the create, in its transaction, so a concurrent repeat waits on the unique key.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("company_id", RowId, ForeignKey("companies.id", ondelete="CASCADE"), nullable=False),
+    Column("key", String(255), nullable=False),
+    # SHA-256 of the operation and the canonical request body.
+    Column("fingerprint", String(64), nullable=False),
+    Column("status", Integer, nullable=True),
+    Column("answer", Document, nullable=True),
+    Column("expires_ms", BigInteger, nullable=False, index=True),
+    UniqueConstraint("company_id", "key"),
+)
+
 # ---- the built-in SQS-compatible broker (qalx_server.broker) ------------------------------
 # Times are integer milliseconds since the Unix epoch: exact, compared the same way on SQLite
 # and PostgreSQL, and what SQS itself reports (SentTimestamp, ApproximateFirstReceiveTimestamp).

@@ -7,14 +7,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.blueprint import Blueprint
 from ...models.blueprint_create import BlueprintCreate
 from ...models.error import Error
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: BlueprintCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -72,6 +75,11 @@ def _parse_response(
 
         return response_415
 
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
     if response.status_code == 429:
         response_429 = Error.from_dict(response.json())
 
@@ -102,6 +110,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BlueprintCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Blueprint | Error]:
     """Create a blueprint
 
@@ -111,6 +120,7 @@ def sync_detailed(
     `get_or_create` of that name makes a new blueprint.
 
     Args:
+        idempotency_key (str | Unset):
         body (BlueprintCreate): Blueprint names are unique per company among blueprints not
             archived (409 otherwise).
 
@@ -124,6 +134,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -137,6 +148,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: BlueprintCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Blueprint | Error | None:
     """Create a blueprint
 
@@ -146,6 +158,7 @@ def sync(
     `get_or_create` of that name makes a new blueprint.
 
     Args:
+        idempotency_key (str | Unset):
         body (BlueprintCreate): Blueprint names are unique per company among blueprints not
             archived (409 otherwise).
 
@@ -160,6 +173,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -167,6 +181,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BlueprintCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Blueprint | Error]:
     """Create a blueprint
 
@@ -176,6 +191,7 @@ async def asyncio_detailed(
     `get_or_create` of that name makes a new blueprint.
 
     Args:
+        idempotency_key (str | Unset):
         body (BlueprintCreate): Blueprint names are unique per company among blueprints not
             archived (409 otherwise).
 
@@ -189,6 +205,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -200,6 +217,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: BlueprintCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Blueprint | Error | None:
     """Create a blueprint
 
@@ -209,6 +227,7 @@ async def asyncio(
     `get_or_create` of that name makes a new blueprint.
 
     Args:
+        idempotency_key (str | Unset):
         body (BlueprintCreate): Blueprint names are unique per company among blueprints not
             archived (409 otherwise).
 
@@ -224,5 +243,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -7,14 +7,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.bot import Bot
 from ...models.bot_create import BotCreate
 from ...models.error import Error
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: BotCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -67,6 +70,11 @@ def _parse_response(
 
         return response_415
 
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
     if response.status_code == 429:
         response_429 = Error.from_dict(response.json())
 
@@ -97,6 +105,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BotCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Bot | Error]:
     """Create a bot
 
@@ -104,6 +113,7 @@ def sync_detailed(
     Needs a user token. The answer's `info.credentials.token` is the new bot's token.
 
     Args:
+        idempotency_key (str | Unset):
         body (BotCreate): Needs a user token (403 with a bot token).
 
     Raises:
@@ -116,6 +126,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -129,6 +140,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: BotCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Bot | Error | None:
     """Create a bot
 
@@ -136,6 +148,7 @@ def sync(
     Needs a user token. The answer's `info.credentials.token` is the new bot's token.
 
     Args:
+        idempotency_key (str | Unset):
         body (BotCreate): Needs a user token (403 with a bot token).
 
     Raises:
@@ -149,6 +162,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -156,6 +170,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BotCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Bot | Error]:
     """Create a bot
 
@@ -163,6 +178,7 @@ async def asyncio_detailed(
     Needs a user token. The answer's `info.credentials.token` is the new bot's token.
 
     Args:
+        idempotency_key (str | Unset):
         body (BotCreate): Needs a user token (403 with a bot token).
 
     Raises:
@@ -175,6 +191,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -186,6 +203,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: BotCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Bot | Error | None:
     """Create a bot
 
@@ -193,6 +211,7 @@ async def asyncio(
     Needs a user token. The answer's `info.credentials.token` is the new bot's token.
 
     Args:
+        idempotency_key (str | Unset):
         body (BotCreate): Needs a user token (403 with a bot token).
 
     Raises:
@@ -207,5 +226,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

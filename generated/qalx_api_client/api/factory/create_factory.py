@@ -7,14 +7,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...models.factory import Factory
 from ...models.factory_create import FactoryCreate
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: FactoryCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -67,6 +70,11 @@ def _parse_response(
 
         return response_415
 
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
     if response.status_code == 429:
         response_429 = Error.from_dict(response.json())
 
@@ -97,6 +105,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: FactoryCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | Factory]:
     """Create a factory
 
@@ -104,6 +113,7 @@ def sync_detailed(
     New factories have `status: deploying`. With `plan: {name}` the answer's `plan` carries `put_url`.
 
     Args:
+        idempotency_key (str | Unset):
         body (FactoryCreate): `data`, `encrypt` and `file_key` (which pyqalx sends) are accepted
             and ignored; plans
             are never encrypted.
@@ -118,6 +128,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -131,6 +142,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: FactoryCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | Factory | None:
     """Create a factory
 
@@ -138,6 +150,7 @@ def sync(
     New factories have `status: deploying`. With `plan: {name}` the answer's `plan` carries `put_url`.
 
     Args:
+        idempotency_key (str | Unset):
         body (FactoryCreate): `data`, `encrypt` and `file_key` (which pyqalx sends) are accepted
             and ignored; plans
             are never encrypted.
@@ -153,6 +166,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -160,6 +174,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: FactoryCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | Factory]:
     """Create a factory
 
@@ -167,6 +182,7 @@ async def asyncio_detailed(
     New factories have `status: deploying`. With `plan: {name}` the answer's `plan` carries `put_url`.
 
     Args:
+        idempotency_key (str | Unset):
         body (FactoryCreate): `data`, `encrypt` and `file_key` (which pyqalx sends) are accepted
             and ignored; plans
             are never encrypted.
@@ -181,6 +197,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -192,6 +209,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: FactoryCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | Factory | None:
     """Create a factory
 
@@ -199,6 +217,7 @@ async def asyncio(
     New factories have `status: deploying`. With `plan: {name}` the answer's `plan` carries `put_url`.
 
     Args:
+        idempotency_key (str | Unset):
         body (FactoryCreate): `data`, `encrypt` and `file_key` (which pyqalx sends) are accepted
             and ignored; plans
             are never encrypted.
@@ -215,5 +234,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -7,14 +7,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...models.group import Group
 from ...models.group_write import GroupWrite
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: GroupWrite,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -67,6 +70,11 @@ def _parse_response(
 
         return response_415
 
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
     if response.status_code == 429:
         response_429 = Error.from_dict(response.json())
 
@@ -97,12 +105,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: GroupWrite,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | Group]:
     """Create a group
 
      Creates a group owned by the token's company and returns it (201).
 
     Args:
+        idempotency_key (str | Unset):
         body (GroupWrite):
 
     Raises:
@@ -115,6 +125,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -128,12 +139,14 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: GroupWrite,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | Group | None:
     """Create a group
 
      Creates a group owned by the token's company and returns it (201).
 
     Args:
+        idempotency_key (str | Unset):
         body (GroupWrite):
 
     Raises:
@@ -147,6 +160,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -154,12 +168,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: GroupWrite,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | Group]:
     """Create a group
 
      Creates a group owned by the token's company and returns it (201).
 
     Args:
+        idempotency_key (str | Unset):
         body (GroupWrite):
 
     Raises:
@@ -172,6 +188,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -183,12 +200,14 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: GroupWrite,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | Group | None:
     """Create a group
 
      Creates a group owned by the token's company and returns it (201).
 
     Args:
+        idempotency_key (str | Unset):
         body (GroupWrite):
 
     Raises:
@@ -203,5 +222,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

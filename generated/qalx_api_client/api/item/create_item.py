@@ -16,9 +16,13 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     body: ItemBulkCreate | ItemCreate,
+    idempotency_key: str | Unset = UNSET,
     qalx_bulk: CreateItemQalxBulk | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
     if not isinstance(qalx_bulk, Unset):
         headers["qalx-bulk"] = str(qalx_bulk)
 
@@ -108,6 +112,11 @@ def _parse_response(
 
         return response_415
 
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
     if response.status_code == 429:
         response_429 = Error.from_dict(response.json())
 
@@ -138,6 +147,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ItemBulkCreate | ItemCreate,
+    idempotency_key: str | Unset = UNSET,
     qalx_bulk: CreateItemQalxBulk | Unset = UNSET,
 ) -> Response[Error | Item | ItemBulkResult]:
     """Create an item, or many with `qalx-bulk: true`
@@ -149,6 +159,7 @@ def sync_detailed(
     without the header is 400.
 
     Args:
+        idempotency_key (str | Unset):
         qalx_bulk (CreateItemQalxBulk | Unset):
         body (ItemBulkCreate | ItemCreate):
 
@@ -162,6 +173,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
         qalx_bulk=qalx_bulk,
     )
 
@@ -176,6 +188,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ItemBulkCreate | ItemCreate,
+    idempotency_key: str | Unset = UNSET,
     qalx_bulk: CreateItemQalxBulk | Unset = UNSET,
 ) -> Error | Item | ItemBulkResult | None:
     """Create an item, or many with `qalx-bulk: true`
@@ -187,6 +200,7 @@ def sync(
     without the header is 400.
 
     Args:
+        idempotency_key (str | Unset):
         qalx_bulk (CreateItemQalxBulk | Unset):
         body (ItemBulkCreate | ItemCreate):
 
@@ -201,6 +215,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
         qalx_bulk=qalx_bulk,
     ).parsed
 
@@ -209,6 +224,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ItemBulkCreate | ItemCreate,
+    idempotency_key: str | Unset = UNSET,
     qalx_bulk: CreateItemQalxBulk | Unset = UNSET,
 ) -> Response[Error | Item | ItemBulkResult]:
     """Create an item, or many with `qalx-bulk: true`
@@ -220,6 +236,7 @@ async def asyncio_detailed(
     without the header is 400.
 
     Args:
+        idempotency_key (str | Unset):
         qalx_bulk (CreateItemQalxBulk | Unset):
         body (ItemBulkCreate | ItemCreate):
 
@@ -233,6 +250,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
         qalx_bulk=qalx_bulk,
     )
 
@@ -245,6 +263,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ItemBulkCreate | ItemCreate,
+    idempotency_key: str | Unset = UNSET,
     qalx_bulk: CreateItemQalxBulk | Unset = UNSET,
 ) -> Error | Item | ItemBulkResult | None:
     """Create an item, or many with `qalx-bulk: true`
@@ -256,6 +275,7 @@ async def asyncio(
     without the header is 400.
 
     Args:
+        idempotency_key (str | Unset):
         qalx_bulk (CreateItemQalxBulk | Unset):
         body (ItemBulkCreate | ItemCreate):
 
@@ -271,6 +291,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
             qalx_bulk=qalx_bulk,
         )
     ).parsed

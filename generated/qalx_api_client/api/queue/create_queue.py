@@ -7,14 +7,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...models.queue import Queue
 from ...models.queue_create import QueueCreate
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: QueueCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -72,6 +75,11 @@ def _parse_response(
 
         return response_415
 
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
     if response.status_code == 429:
         response_429 = Error.from_dict(response.json())
 
@@ -102,6 +110,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: QueueCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | Queue]:
     """Create a queue
 
@@ -112,6 +121,7 @@ def sync_detailed(
     The answer carries `info.queue_url` and fresh `info.credentials`.
 
     Args:
+        idempotency_key (str | Unset):
         body (QueueCreate): Queue names are unique per company among queues not archived (409
             otherwise).
 
@@ -125,6 +135,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -138,6 +149,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: QueueCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | Queue | None:
     """Create a queue
 
@@ -148,6 +160,7 @@ def sync(
     The answer carries `info.queue_url` and fresh `info.credentials`.
 
     Args:
+        idempotency_key (str | Unset):
         body (QueueCreate): Queue names are unique per company among queues not archived (409
             otherwise).
 
@@ -162,6 +175,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -169,6 +183,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: QueueCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | Queue]:
     """Create a queue
 
@@ -179,6 +194,7 @@ async def asyncio_detailed(
     The answer carries `info.queue_url` and fresh `info.credentials`.
 
     Args:
+        idempotency_key (str | Unset):
         body (QueueCreate): Queue names are unique per company among queues not archived (409
             otherwise).
 
@@ -192,6 +208,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -203,6 +220,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: QueueCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | Queue | None:
     """Create a queue
 
@@ -213,6 +231,7 @@ async def asyncio(
     The answer carries `info.queue_url` and fresh `info.credentials`.
 
     Args:
+        idempotency_key (str | Unset):
         body (QueueCreate): Queue names are unique per company among queues not archived (409
             otherwise).
 
@@ -228,5 +247,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed
