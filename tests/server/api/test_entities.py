@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 from typing import Any
 
@@ -97,6 +98,14 @@ def test_set_refs_must_be_guids(tenant: Tenant) -> None:
 
 
 SCHEMA: dict[str, Any] = {"type": "object", "entity_type": "item", "properties": {}}
+
+
+def test_refs_as_bson_binary_are_stored_as_guids(tenant: Tenant) -> None:
+    item = _item(tenant)
+    binary = {"$binary": base64.b64encode(bytes.fromhex(hex_of(item.guid))).decode(), "$type": "04"}
+    body = models.SetWrite.from_dict({"items": {"only": binary}})
+    created = ok(create_set.sync_detailed(client=tenant.client, body=body), 201)
+    assert present(created.items).to_dict() == {"only": {"$uuid": hex_of(item.guid)}}
 
 
 def test_blueprint_names_are_unique_per_company(tenant: Tenant, other_tenant: Tenant) -> None:
