@@ -117,7 +117,8 @@ def test_bulk_result_parses_as_bulk_not_item() -> None:
     body = dict(wire.ENVELOPES)["ItemBulkResult"]
     result = models.ItemBulkResult.from_dict(body)
     assert [i.guid.to_dict() for i in result.items] == wire.ITEM_GUIDS
-    assert result.errors.additional_properties["1"].code == "invalid"
+    failed = result.errors.additional_properties["1"]
+    assert isinstance(failed, models.Error) and failed.code == "invalid"
 
 
 def _without(document: dict[str, Any], dotted: str) -> dict[str, Any]:
@@ -245,3 +246,20 @@ def test_run_states_are_an_open_set() -> None:
     assert models.Worker.from_dict(worker).state == "draining"
     bot = models.Bot.from_dict({**wire.BOT, "state": "paused"})
     assert bot.state == "paused"
+
+
+def test_answers_whose_hosted_shape_is_unknown_require_nothing() -> None:
+    other: dict[str, Any] = {"detail": "ok", "anything": [1]}
+    for schema in ("FactoryValidateResult", "TagsValidateResult"):
+        assert schema_validator(schema).is_valid({})
+        assert schema_validator(schema).is_valid(other)
+    hosted: dict[str, Any] = {
+        "items": [],
+        "errors": {"0": "blueprint check failed", "1": ["bad tag"], "2": {"detail": "x"}},
+        "items_created": 0,
+        "items_errored": 3,
+    }
+    assert schema_validator("ItemBulkResult").is_valid(hosted)
+    errors = models.ItemBulkResult.from_dict(hosted).errors.additional_properties
+    assert errors["0"] == "blueprint check failed" and errors["1"] == ["bad tag"]
+    assert isinstance(errors["2"], models.Error)

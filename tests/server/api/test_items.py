@@ -207,7 +207,9 @@ def test_bulk_create_reports_per_index_errors(tenant: Tenant) -> None:
     assert (result.items_created, result.items_errored) == (2, 1)
     assert [present(i.data)["i"] for i in result.items] == [0, 2]
     assert list(result.errors.additional_properties) == ["1"]
-    assert "file.name" in present(result.errors.additional_properties["1"].detail)
+    failed = result.errors.additional_properties["1"]
+    assert isinstance(failed, models.Error)
+    assert "file.name" in present(failed.detail)
     assert present(result.items[0].tags) == []  # its own (empty) tags win
     assert present(result.items[1].tags)[0].value == "beams"  # shared tags fill in
     assert present(result.items[1].file).put_url
