@@ -143,4 +143,10 @@ KINDS: dict[str, Kind] = {
 }
 
 WORKER_DEFAULTS: dict[str, Any] = {"signal": {}, "state": "idle", "status": {}}
-WORKER_REQUIRED = required_paths("Worker")
+
+
+@functools.cache
+def worker_required() -> Required:
+    """What a projected worker keeps: its guid, signal and state (pyqalx reads the signal
+    with `fields=signal`)."""
+    return required_paths("Worker")
