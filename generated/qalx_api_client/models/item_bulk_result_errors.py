@@ -15,7 +15,7 @@ T = TypeVar("T", bound="ItemBulkResultErrors")
 
 @_attrs_define
 class ItemBulkResultErrors:
-    additional_properties: dict[str, Error | list[Any] | str] = _attrs_field(
+    additional_properties: dict[str, Error | list[str] | str] = _attrs_field(
         init=False, factory=dict
     )
 
@@ -44,7 +44,7 @@ class ItemBulkResultErrors:
         additional_properties = {}
         for prop_name, prop_dict in d.items():
 
-            def _parse_additional_property(data: object) -> Error | list[Any] | str:
+            def _parse_additional_property(data: object) -> Error | list[str] | str:
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -56,12 +56,12 @@ class ItemBulkResultErrors:
                 try:
                     if not isinstance(data, list):
                         raise TypeError()
-                    componentsschemas_bulk_item_error_type_2 = cast(list[Any], data)
+                    componentsschemas_bulk_item_error_type_2 = cast(list[str], data)
 
                     return componentsschemas_bulk_item_error_type_2
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(Error | list[Any] | str, data)
+                return cast(Error | list[str] | str, data)
 
             additional_property = _parse_additional_property(prop_dict)
 
@@ -74,10 +74,10 @@ class ItemBulkResultErrors:
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Error | list[Any] | str:
+    def __getitem__(self, key: str) -> Error | list[str] | str:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: Error | list[Any] | str) -> None:
+    def __setitem__(self, key: str, value: Error | list[str] | str) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:
