@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import uuid
 from collections.abc import Iterator
@@ -62,7 +63,9 @@ def answer(response: Response[Any], expected: type[T], what: str) -> T:
     """The parsed answer, or a clear error naming what failed and why."""
     parsed = response.parsed
     if not isinstance(parsed, expected):
-        detail = parsed.detail if isinstance(parsed, models.Error) else response.content[:300]
+        detail: object = response.content[:300]
+        if isinstance(parsed, models.Error):
+            detail = parsed.detail if isinstance(parsed.detail, str) else parsed.to_dict()
         raise click.ClickException(f"{what}: {response.status_code} {detail!s}")
     return parsed
 
@@ -79,7 +82,10 @@ def find_queue(client: AuthenticatedClient, name: str) -> models.Queue:
 
 
 def _guid(queue: models.Queue) -> uuid.UUID:
-    return uuid.UUID(hex=queue.guid.uuid)
+    ref = queue.guid
+    if isinstance(ref, models.BinaryGuid):  # BSON binary subtype 4, as another server may send
+        return uuid.UUID(bytes=base64.b64decode(ref.binary))
+    return uuid.UUID(hex=ref.uuid)
 
 
 def _age(seconds: float | None) -> str:

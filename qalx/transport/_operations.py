@@ -82,23 +82,20 @@ def _list_param(value: str | Sequence[str] | None) -> Any:
 def create(entity_type: str, body: Mapping[str, Any], *, idempotency_key: str) -> Request:
     package, singular, _ = _names(entity_type)
     model = _CREATE_MODEL.get(entity_type, f"{singular.capitalize()}Create")
-    request: Request = _module(package, f"create_{singular}")._get_kwargs(body=_body(model, body))
-    return _with_idempotency_key(request, idempotency_key)
+    request: Request = _module(package, f"create_{singular}")._get_kwargs(
+        body=_body(model, body), idempotency_key=idempotency_key
+    )
+    return request
 
 
 def create_items(body: Mapping[str, Any], *, idempotency_key: str) -> Request:
     from qalx_api_client.models.create_item_qalx_bulk import CreateItemQalxBulk
 
     request: Request = _module("item", "create_item")._get_kwargs(
-        body=_body("ItemBulkCreate", body), qalx_bulk=CreateItemQalxBulk.TRUE
+        body=_body("ItemBulkCreate", body),
+        qalx_bulk=CreateItemQalxBulk.TRUE,
+        idempotency_key=idempotency_key,
     )
-    return _with_idempotency_key(request, idempotency_key)
-
-
-def _with_idempotency_key(request: Request, key: str) -> Request:
-    headers = dict(request.get("headers") or {})
-    headers["Idempotency-Key"] = key
-    request["headers"] = headers
     return request
 
 

@@ -25,6 +25,7 @@ from qalx_server.auth import Authenticator, AuthError
 from qalx_server.broker import Broker
 from qalx_server.entities import querying
 from qalx_server.entities.hooks import BotHooks, NotificationHooks, QueueHooks
+from qalx_server.entities.idempotency import Idempotency
 from qalx_server.entities.queues import QueueOperations
 from qalx_server.entities.service import EntityService
 from qalx_server.entities.workers import WorkerService
@@ -70,7 +71,10 @@ class QalxServer:
         self.entities = EntityService(self.db, self.files, hooks)
         self.workers = WorkerService(self.entities)
         queue_operations = QueueOperations(self.entities, self.queues)
-        self.handlers = build_handlers(self.entities, self.workers, queue_operations)
+        self.idempotency = Idempotency(self.db, settings.idempotency_window_seconds)
+        self.handlers = build_handlers(
+            self.entities, self.workers, queue_operations, self.idempotency
+        )
         self.operations = compile_operations()
         _check_coverage(self.operations, self.handlers)
 
@@ -268,9 +272,9 @@ def _too_large(limit: int) -> ApiError:
 
 def _check_answer(operation: Operation, answer: Answer) -> None:
     """Tests run with this on: an answer the spec does not describe is a server bug."""
-    if answer.status not in operation.responses:
+    declared, validator = operation.answer_schema(answer.status)
+    if not declared:
         raise RuntimeError(f"{operation.operation_id} answered {answer.status}, not in the spec")
-    validator = operation.responses[answer.status]
     if validator is not None:
         found = problems(validator, answer.body, "answer")
         if found:

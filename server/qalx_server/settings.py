@@ -62,6 +62,9 @@ class Settings:
     """Threads that run request handlers (each holds at most one database connection)."""
     token_cache_seconds: float = attrs.field(default=10.0, converter=float)
     """How long a token lookup is cached in-process; a revoked token works this long at most."""
+    idempotency_window_seconds: int = attrs.field(default=24 * 3600, converter=int)
+    """How long the first answer to a create sent with an `Idempotency-Key` is replayed to
+    repeats of it; expired keys are swept and may be used again."""
     validate_responses: bool = attrs.field(default=False, converter=_bool)
     """Check every answer against the spec (tests turn this on; costs time)."""
     queues: Literal["builtin", "sqs"] = "builtin"

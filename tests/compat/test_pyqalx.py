@@ -58,6 +58,17 @@ def test_item_lifecycle(pyqalx: Pyqalx) -> None:
     assert out["get_after_delete"] == "404"
 
 
+def test_nan_and_infinity_in_data(pyqalx: Pyqalx) -> None:
+    out = pyqalx.run("nonfinite.py")
+
+    written = {"stress": "nan", "limit": "inf", "low": "-inf"}
+    assert out["added"] == written
+    assert out["got"] == written
+    assert out["found_nan"] == [True]
+    assert out["found_above"] == [True]
+    assert out["saved"] == {**written, "stress": "1.0"}
+
+
 def test_add_many(pyqalx: Pyqalx) -> None:
     out = pyqalx.run("add_many.py")
 

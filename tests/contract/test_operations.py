@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 from typing import Any
 
 import pytest
@@ -79,9 +80,9 @@ def test_list_operations_take_the_pyqalx_list_parameters(method: str, path: str)
 
 
 def test_bulk_create_is_post_item_with_the_qalx_bulk_header() -> None:
-    header = [p for p in parameters("/item", "POST") if p["in"] == "header"]
-    assert [p["name"] for p in header] == ["qalx-bulk"]
-    assert "true" in header[0]["schema"]["enum"]
+    (header,) = [p for p in parameters("/item", "POST") if p["name"] == "qalx-bulk"]
+    assert header["in"] == "header"
+    assert "true" in header["schema"]["enum"]
     body = operations()[("POST", "/item")]["requestBody"]["content"]["application/json"]
     refs = {s["$ref"].rsplit("/", 1)[1] for s in body["schema"]["oneOf"]}
     assert refs == {"ItemCreate", "ItemBulkCreate"}
@@ -127,3 +128,69 @@ def test_each_operation_has_a_generated_function(key: tuple[str, str]) -> None:
 def test_operation_ids_are_unique() -> None:
     ids = [op["operationId"] for op in operations().values()]
     assert len(ids) == len(set(ids))
+
+
+CREATES = [("POST", f"/{t}") for t in ENTITY_TYPES]
+DELETES = [("DELETE", f"/{t}/{{guid}}") for t in ENTITY_TYPES] + [
+    ("DELETE", "/bot/{bot_guid}/worker/{worker_guid}")
+]
+
+
+@pytest.mark.parametrize("key", CREATES, ids=lambda k: f"{k[0]} {k[1]}")
+def test_creates_accept_200_beside_201_with_the_same_answer(key: tuple[str, str]) -> None:
+    responses = operations()[key]["responses"]
+    assert responses["200"]["content"] == responses["201"]["content"]
+
+
+@pytest.mark.parametrize("key", DELETES, ids=lambda k: f"{k[0]} {k[1]}")
+def test_deletes_accept_200_beside_204(key: tuple[str, str]) -> None:
+    assert {"200", "204"} <= operations()[key]["responses"].keys()
+
+
+@pytest.mark.parametrize("key", sorted(operations()), ids=lambda k: f"{k[0]} {k[1]}")
+def test_every_operation_declares_throttling_and_server_errors(key: tuple[str, str]) -> None:
+    responses = operations()[key]["responses"]
+    for status in ("429", "5XX", "default"):
+        schema = resolve(responses[status])["content"]["application/json"]["schema"]
+        assert schema == {"$ref": "#/components/schemas/Error"}
+
+
+def test_error_requires_nothing_and_allows_other_keys() -> None:
+    error = spec()["components"]["schemas"]["Error"]
+    assert "required" not in error
+    assert error["additionalProperties"] is True
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        ("components", "parameters", "Limit"),
+        ("components", "schemas", "ItemBulkCreate", "properties", "items"),
+        ("components", "schemas", "NotificationCreate", "properties", "to"),
+        ("components", "schemas", "AggregateRequest", "properties", "aggregate"),
+        ("components", "schemas", "ReplaceWorkers", "properties", "workers"),
+        ("paths", "/tags/validate", "post"),
+    ],
+    ids=lambda w: "/".join(w),
+)
+def test_limits_of_ours_are_marked_as_deliberate(where: tuple[str, ...]) -> None:
+    node: Any = spec()
+    for part in where:
+        node = node[part]
+    assert isinstance(node.get("x-qalx-limit"), str) and node["x-qalx-limit"]
+    assert "our" in node["description"], "say that the limit is our choice"
+
+
+@pytest.mark.parametrize("key", CREATES, ids=lambda k: f"{k[0]} {k[1]}")
+def test_creates_take_an_idempotency_key_the_client_can_send(key: tuple[str, str]) -> None:
+    (header,) = [p for p in parameters(key[1], key[0]) if p["name"] == "Idempotency-Key"]
+    assert header["in"] == "header" and header["required"] is False
+    assert header["x-qalx-extension"] is True and "retry" in header["description"]
+    assert header["schema"] == {"type": "string", "minLength": 1, "maxLength": 255}
+    operation = operations()[key]
+    assert "422" in operation["responses"]
+    tag = operation["tags"][0]
+    package = "set_" if tag == "set" else tag
+    module = importlib.import_module(f"qalx_api_client.api.{package}.{operation['operationId']}")
+    for name in ("sync", "sync_detailed", "asyncio", "asyncio_detailed"):
+        assert "idempotency_key" in inspect.signature(getattr(module, name)).parameters

@@ -113,7 +113,7 @@ def test_list_sends_pyqalx_list_parameters(peer: CapturePeer) -> None:
     }
     assert seen.body == b""
     assert isinstance(page, models.ItemList)
-    assert page.data[0].guid.uuid == wire.ITEM_GUIDS[0]["$uuid"]
+    assert page.data[0].guid.to_dict() == wire.ITEM_GUIDS[0]
 
 
 def test_base_url_path_prefix_is_kept_and_no_trailing_slash(peer: CapturePeer) -> None:

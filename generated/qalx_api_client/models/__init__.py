@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from .aggregate_request import AggregateRequest
     from .aggregate_result import AggregateResult
     from .aggregate_result_data_item import AggregateResultDataItem
+    from .binary_guid import BinaryGuid
     from .blueprint import Blueprint
     from .blueprint_create import BlueprintCreate
     from .blueprint_list import BlueprintList
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
     from .group_sets import GroupSets
     from .group_write import GroupWrite
     from .group_write_sets import GroupWriteSets
-    from .guid import Guid
     from .health import Health
     from .health_status import HealthStatus
     from .host import Host
@@ -80,7 +80,6 @@ if TYPE_CHECKING:
     from .replace_workers import ReplaceWorkers
     from .replay import Replay
     from .replay_result import ReplayResult
-    from .run_state import RunState
     from .set_ import Set
     from .set_items import SetItems
     from .set_list import SetList
@@ -93,6 +92,7 @@ if TYPE_CHECKING:
     from .tags_validate import TagsValidate
     from .tags_validate_result import TagsValidateResult
     from .utc_offset import UtcOffset
+    from .uuid_guid import UuidGuid
     from .worker import Worker
     from .worker_list import WorkerList
     from .worker_update import WorkerUpdate
@@ -102,6 +102,7 @@ _MODULE_OF = {
     "AggregateRequest": "aggregate_request",
     "AggregateResult": "aggregate_result",
     "AggregateResultDataItem": "aggregate_result_data_item",
+    "BinaryGuid": "binary_guid",
     "Blueprint": "blueprint",
     "BlueprintCreate": "blueprint_create",
     "BlueprintList": "blueprint_list",
@@ -138,7 +139,6 @@ _MODULE_OF = {
     "GroupSets": "group_sets",
     "GroupWrite": "group_write",
     "GroupWriteSets": "group_write_sets",
-    "Guid": "guid",
     "Health": "health",
     "HealthStatus": "health_status",
     "Host": "host",
@@ -172,7 +172,6 @@ _MODULE_OF = {
     "ReplaceWorkers": "replace_workers",
     "Replay": "replay",
     "ReplayResult": "replay_result",
-    "RunState": "run_state",
     "Set": "set_",
     "SetItems": "set_items",
     "SetList": "set_list",
@@ -185,6 +184,7 @@ _MODULE_OF = {
     "TagsValidate": "tags_validate",
     "TagsValidateResult": "tags_validate_result",
     "UtcOffset": "utc_offset",
+    "UuidGuid": "uuid_guid",
     "Worker": "worker",
     "WorkerList": "worker_list",
     "WorkerUpdate": "worker_update",
@@ -195,6 +195,7 @@ __all__ = (
     "AggregateRequest",
     "AggregateResult",
     "AggregateResultDataItem",
+    "BinaryGuid",
     "Blueprint",
     "BlueprintCreate",
     "BlueprintList",
@@ -231,7 +232,6 @@ __all__ = (
     "GroupSets",
     "GroupWrite",
     "GroupWriteSets",
-    "Guid",
     "Health",
     "HealthStatus",
     "Host",
@@ -265,7 +265,6 @@ __all__ = (
     "ReplaceWorkers",
     "Replay",
     "ReplayResult",
-    "RunState",
     "Set",
     "SetItems",
     "SetList",
@@ -278,6 +277,7 @@ __all__ = (
     "TagsValidate",
     "TagsValidateResult",
     "UtcOffset",
+    "UuidGuid",
     "Worker",
     "WorkerList",
     "WorkerUpdate",

@@ -9,7 +9,8 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.guid import Guid
+    from ..models.binary_guid import BinaryGuid
+    from ..models.uuid_guid import UuidGuid
 
 
 T = TypeVar("T", bound="Actor")
@@ -20,19 +21,28 @@ class Actor:
     """Who made a change.
 
     Attributes:
-        guid (Guid | Unset): A guid in legacy Extended JSON. The server emits 32 lowercase hex digits.
+        guid (BinaryGuid | Unset | UuidGuid): A guid in legacy Extended JSON: `{"$uuid": hex}` (`UuidGuid`, what
+            qalx_server emits:
+            32 lowercase hex digits) or, as another server may answer, BSON binary subtype 4 (or
+            the legacy subtype 3) of the 16 bytes (`BinaryGuid`). pyqalx decodes both to a UUID.
         email (None | str | Unset):
         entity (str | Unset): `user`, or `bot` for changes made with a bot token.
     """
 
-    guid: Guid | Unset = UNSET
+    guid: BinaryGuid | Unset | UuidGuid = UNSET
     email: None | str | Unset = UNSET
     entity: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        guid: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.guid, Unset):
+        from ..models.uuid_guid import UuidGuid  # noqa: PLC0415
+
+        guid: dict[str, Any] | Unset
+        if isinstance(self.guid, Unset):
+            guid = UNSET
+        elif isinstance(self.guid, UuidGuid):
+            guid = self.guid.to_dict()
+        else:
             guid = self.guid.to_dict()
 
         email: None | str | Unset
@@ -57,15 +67,29 @@ class Actor:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.guid import Guid  # noqa: PLC0415
+        from ..models.binary_guid import BinaryGuid  # noqa: PLC0415
+        from ..models.uuid_guid import UuidGuid  # noqa: PLC0415
 
         d = dict(src_dict)
-        _guid = d.pop("guid", UNSET)
-        guid: Guid | Unset
-        if isinstance(_guid, Unset):
-            guid = UNSET
-        else:
-            guid = Guid.from_dict(_guid)
+
+        def _parse_guid(data: object) -> BinaryGuid | Unset | UuidGuid:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_guid_type_0 = UuidGuid.from_dict(data)
+
+                return componentsschemas_guid_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_guid_type_1 = BinaryGuid.from_dict(data)
+
+            return componentsschemas_guid_type_1
+
+        guid = _parse_guid(d.pop("guid", UNSET))
 
         def _parse_email(data: object) -> None | str | Unset:
             if data is None:

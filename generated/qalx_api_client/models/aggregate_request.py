@@ -14,9 +14,19 @@ class AggregateRequest:
     """
     Attributes:
         aggregate (str): A MongoDB aggregation pipeline as Extended JSON text (pyqalx double-encodes it).
-            Stages: `$match $project $group $sort $skip $limit $count $unwind`; `$group`
-            accumulators `$sum $avg $min $max $count $push $first $last`. Anything else is
-            refused with 400 naming it, before any data is read.
+            Stages: `$match $project $group $sort $skip $limit $count $unwind $addFields
+            $set $facet`; `$group` accumulators `$sum $avg $min $max $count $push $first
+            $last`; expressions are field paths (`"$data.x"`) and constants. Anything else is
+            refused with 400 naming it, before any data is read: in particular `$out` and
+            `$merge` (no writes), `$lookup`, `$graphLookup` and `$unionWith` (no reading
+            other collections, which could cross companies) and anything that runs code
+            (`$function`, `$accumulator`, `$where`). These limits are our choice; the hosted
+            service's are not known.
+
+            Limits: at most 50 stages, `$facet` sub-pipelines included (they follow the same
+            rules and may not nest `$facet`); a leading `$match` runs in the database, and at
+            most 100,000 documents may reach the later stages, which run in the server; no
+            stage may hold more than 100,000 documents at once (`$sort`, `$facet`).
     """
 
     aggregate: str

@@ -9,11 +9,12 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.guid import Guid
+    from ..models.binary_guid import BinaryGuid
     from ..models.info import Info
     from ..models.json_schema import JsonSchema
     from ..models.meta import Meta
     from ..models.tag import Tag
+    from ..models.uuid_guid import UuidGuid
 
 
 T = TypeVar("T", bound="Blueprint")
@@ -24,7 +25,10 @@ class Blueprint:
     """Without `fields`, every property below is present. Under a `fields` projection, `guid` is always kept.
 
     Attributes:
-        guid (Guid): A guid in legacy Extended JSON. The server emits 32 lowercase hex digits.
+        guid (BinaryGuid | UuidGuid): A guid in legacy Extended JSON: `{"$uuid": hex}` (`UuidGuid`, what qalx_server
+            emits:
+            32 lowercase hex digits) or, as another server may answer, BSON binary subtype 4 (or
+            the legacy subtype 3) of the 16 bytes (`BinaryGuid`). pyqalx decodes both to a UUID.
         info (Info | Unset): Maintained by the server; read-only (clients strip it from PATCH bodies). Complete on
             full answers; a `fields` projection may return part of it.
         name (str | Unset):
@@ -35,7 +39,7 @@ class Blueprint:
         tags (list[Tag] | Unset):
     """
 
-    guid: Guid
+    guid: BinaryGuid | UuidGuid
     info: Info | Unset = UNSET
     name: str | Unset = UNSET
     schema: JsonSchema | Unset = UNSET
@@ -45,7 +49,13 @@ class Blueprint:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        guid = self.guid.to_dict()
+        from ..models.uuid_guid import UuidGuid  # noqa: PLC0415
+
+        guid: dict[str, Any]
+        if isinstance(self.guid, UuidGuid):
+            guid = self.guid.to_dict()
+        else:
+            guid = self.guid.to_dict()
 
         info: dict[str, Any] | Unset = UNSET
         if not isinstance(self.info, Unset):
@@ -94,14 +104,31 @@ class Blueprint:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.guid import Guid  # noqa: PLC0415
+        from ..models.binary_guid import BinaryGuid  # noqa: PLC0415
         from ..models.info import Info  # noqa: PLC0415
         from ..models.json_schema import JsonSchema  # noqa: PLC0415
         from ..models.meta import Meta  # noqa: PLC0415
         from ..models.tag import Tag  # noqa: PLC0415
+        from ..models.uuid_guid import UuidGuid  # noqa: PLC0415
 
         d = dict(src_dict)
-        guid = Guid.from_dict(d.pop("guid"))
+
+        def _parse_guid(data: object) -> BinaryGuid | UuidGuid:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_guid_type_0 = UuidGuid.from_dict(data)
+
+                return componentsschemas_guid_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_guid_type_1 = BinaryGuid.from_dict(data)
+
+            return componentsschemas_guid_type_1
+
+        guid = _parse_guid(d.pop("guid"))
 
         _info = d.pop("info", UNSET)
         info: Info | Unset

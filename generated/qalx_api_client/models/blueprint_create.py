@@ -19,7 +19,7 @@ T = TypeVar("T", bound="BlueprintCreate")
 
 @_attrs_define
 class BlueprintCreate:
-    """Blueprint names are unique per company (409 otherwise).
+    """Blueprint names are unique per company among blueprints not archived (409 otherwise).
 
     Attributes:
         name (str):

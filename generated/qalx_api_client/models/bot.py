@@ -6,17 +6,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.run_state import RunState
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.binary_guid import BinaryGuid
     from ..models.bot_info import BotInfo
     from ..models.data import Data
-    from ..models.guid import Guid
     from ..models.host import Host
     from ..models.meta import Meta
     from ..models.status import Status
     from ..models.tag import Tag
+    from ..models.uuid_guid import UuidGuid
     from ..models.worker import Worker
 
 
@@ -28,34 +28,45 @@ class Bot:
     """Without `fields`, every property below is present. Under a `fields` projection, `guid` is always kept.
 
     Attributes:
-        guid (Guid): A guid in legacy Extended JSON. The server emits 32 lowercase hex digits.
+        guid (BinaryGuid | UuidGuid): A guid in legacy Extended JSON: `{"$uuid": hex}` (`UuidGuid`, what qalx_server
+            emits:
+            32 lowercase hex digits) or, as another server may answer, BSON binary subtype 4 (or
+            the legacy subtype 3) of the 16 bytes (`BinaryGuid`). pyqalx decodes both to a UUID.
         info (BotInfo | Unset): `Info` plus the bot's own token, in the answer to `POST bot` only, so the bot session
             can authenticate as the bot. Tokens are stored hashed, so later reads cannot show it.
         name (str | Unset):
         config (Data | Unset): Free-form structured data (Extended JSON values allowed at any depth).
         host (Host | Unset): Where a bot runs.
         workers (list[Worker] | Unset):
-        state (RunState | Unset): A bot's or worker's run state. New bots and workers are `idle`.
+        state (str | Unset): A bot's or worker's run state. Known values: `idle` (new bots and workers), `active`,
+            `stopped` and `terminated`, the ones pyqalx sets. The set is open: the wire contract
+            does not close it, so clients must accept any string, and qalx_server stores any.
         status (Status | Unset): A bot's or worker's last status report.
         meta (Meta | Unset): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;
             queries may address it as `meta.x` or `metadata.data.x`.
         tags (list[Tag] | Unset):
     """
 
-    guid: Guid
+    guid: BinaryGuid | UuidGuid
     info: BotInfo | Unset = UNSET
     name: str | Unset = UNSET
     config: Data | Unset = UNSET
     host: Host | Unset = UNSET
     workers: list[Worker] | Unset = UNSET
-    state: RunState | Unset = UNSET
+    state: str | Unset = UNSET
     status: Status | Unset = UNSET
     meta: Meta | Unset = UNSET
     tags: list[Tag] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        guid = self.guid.to_dict()
+        from ..models.uuid_guid import UuidGuid  # noqa: PLC0415
+
+        guid: dict[str, Any]
+        if isinstance(self.guid, UuidGuid):
+            guid = self.guid.to_dict()
+        else:
+            guid = self.guid.to_dict()
 
         info: dict[str, Any] | Unset = UNSET
         if not isinstance(self.info, Unset):
@@ -78,9 +89,7 @@ class Bot:
                 workers_item = workers_item_data.to_dict()
                 workers.append(workers_item)
 
-        state: str | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
+        state = self.state
 
         status: dict[str, Any] | Unset = UNSET
         if not isinstance(self.status, Unset):
@@ -127,17 +136,34 @@ class Bot:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.binary_guid import BinaryGuid  # noqa: PLC0415
         from ..models.bot_info import BotInfo  # noqa: PLC0415
         from ..models.data import Data  # noqa: PLC0415
-        from ..models.guid import Guid  # noqa: PLC0415
         from ..models.host import Host  # noqa: PLC0415
         from ..models.meta import Meta  # noqa: PLC0415
         from ..models.status import Status  # noqa: PLC0415
         from ..models.tag import Tag  # noqa: PLC0415
+        from ..models.uuid_guid import UuidGuid  # noqa: PLC0415
         from ..models.worker import Worker  # noqa: PLC0415
 
         d = dict(src_dict)
-        guid = Guid.from_dict(d.pop("guid"))
+
+        def _parse_guid(data: object) -> BinaryGuid | UuidGuid:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_guid_type_0 = UuidGuid.from_dict(data)
+
+                return componentsschemas_guid_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_guid_type_1 = BinaryGuid.from_dict(data)
+
+            return componentsschemas_guid_type_1
+
+        guid = _parse_guid(d.pop("guid"))
 
         _info = d.pop("info", UNSET)
         info: BotInfo | Unset
@@ -171,12 +197,7 @@ class Bot:
 
                 workers.append(workers_item)
 
-        _state = d.pop("state", UNSET)
-        state: RunState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
-        else:
-            state = RunState(_state)
+        state = d.pop("state", UNSET)
 
         _status = d.pop("status", UNSET)
         status: Status | Unset

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.run_state import RunState
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -30,7 +29,9 @@ class BotUpdate:
             name (str | Unset):
             config (Data | Unset): Free-form structured data (Extended JSON values allowed at any depth).
             host (Host | Unset): Where a bot runs.
-            state (RunState | Unset): A bot's or worker's run state. New bots and workers are `idle`.
+            state (str | Unset): A bot's or worker's run state. Known values: `idle` (new bots and workers), `active`,
+                `stopped` and `terminated`, the ones pyqalx sets. The set is open: the wire contract
+                does not close it, so clients must accept any string, and qalx_server stores any.
             status (Status | Unset): A bot's or worker's last status report.
             workers (list[BotUpdateWorkersItem] | Unset):
             meta (Meta | Unset): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;
@@ -41,7 +42,7 @@ class BotUpdate:
     name: str | Unset = UNSET
     config: Data | Unset = UNSET
     host: Host | Unset = UNSET
-    state: RunState | Unset = UNSET
+    state: str | Unset = UNSET
     status: Status | Unset = UNSET
     workers: list[BotUpdateWorkersItem] | Unset = UNSET
     meta: Meta | Unset = UNSET
@@ -59,9 +60,7 @@ class BotUpdate:
         if not isinstance(self.host, Unset):
             host = self.host.to_dict()
 
-        state: str | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
+        state = self.state
 
         status: dict[str, Any] | Unset = UNSET
         if not isinstance(self.status, Unset):
@@ -133,12 +132,7 @@ class BotUpdate:
         else:
             host = Host.from_dict(_host)
 
-        _state = d.pop("state", UNSET)
-        state: RunState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
-        else:
-            state = RunState(_state)
+        state = d.pop("state", UNSET)
 
         _status = d.pop("status", UNSET)
         status: Status | Unset

@@ -17,16 +17,19 @@ T = TypeVar("T", bound="Error")
 
 @_attrs_define
 class Error:
-    """Every 4xx answer. `detail` says what is wrong in words a user can act on.
+    """Every error answer. qalx_server's always carry `detail`, which says what is wrong in
+    words a user can act on, and `code`. Other servers may send only `detail`, or a map of
+    field names to messages (Django REST framework style), so nothing is required and any
+    other key is allowed.
 
-    Attributes:
-        detail (str): What went wrong, naming the field or value at fault.
-        code (str): A stable machine-readable code, e.g. `not_found`, `invalid`, `unsupported_operator`.
-        errors (list[ErrorItem] | Unset): One entry per problem, when there are several.
+        Attributes:
+            detail (str | Unset): What went wrong, naming the field or value at fault.
+            code (str | Unset): A stable machine-readable code, e.g. `not_found`, `invalid`, `unsupported_operator`.
+            errors (list[ErrorItem] | Unset): One entry per problem, when there are several.
     """
 
-    detail: str
-    code: str
+    detail: str | Unset = UNSET
+    code: str | Unset = UNSET
     errors: list[ErrorItem] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -44,12 +47,11 @@ class Error:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "detail": detail,
-                "code": code,
-            }
-        )
+        field_dict.update({})
+        if detail is not UNSET:
+            field_dict["detail"] = detail
+        if code is not UNSET:
+            field_dict["code"] = code
         if errors is not UNSET:
             field_dict["errors"] = errors
 
@@ -60,9 +62,9 @@ class Error:
         from ..models.error_item import ErrorItem  # noqa: PLC0415
 
         d = dict(src_dict)
-        detail = d.pop("detail")
+        detail = d.pop("detail", UNSET)
 
-        code = d.pop("code")
+        code = d.pop("code", UNSET)
 
         _errors = d.pop("errors", UNSET)
         errors: list[ErrorItem] | Unset = UNSET

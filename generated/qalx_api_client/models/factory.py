@@ -9,13 +9,14 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.binary_guid import BinaryGuid
     from ..models.factory_bot import FactoryBot
     from ..models.factory_stacks import FactoryStacks
     from ..models.file import File
-    from ..models.guid import Guid
     from ..models.info import Info
     from ..models.meta import Meta
     from ..models.tag import Tag
+    from ..models.uuid_guid import UuidGuid
 
 
 T = TypeVar("T", bound="Factory")
@@ -27,7 +28,10 @@ class Factory:
     (pyqalx's save needs `plan`).
 
         Attributes:
-            guid (Guid): A guid in legacy Extended JSON. The server emits 32 lowercase hex digits.
+            guid (BinaryGuid | UuidGuid): A guid in legacy Extended JSON: `{"$uuid": hex}` (`UuidGuid`, what qalx_server
+                emits:
+                32 lowercase hex digits) or, as another server may answer, BSON binary subtype 4 (or
+                the legacy subtype 3) of the 16 bytes (`BinaryGuid`). pyqalx decodes both to a UUID.
             plan (File): An entity's file record. `{}` when there is no file. `put_url` (a presigned upload URL,
                 valid for a limited time) is present only on answers to writes that carried a file
                 name; it is issued afresh on every such write.
@@ -43,7 +47,7 @@ class Factory:
             tags (list[Tag] | Unset):
     """
 
-    guid: Guid
+    guid: BinaryGuid | UuidGuid
     plan: File
     info: Info | Unset = UNSET
     name: str | Unset = UNSET
@@ -56,7 +60,13 @@ class Factory:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        guid = self.guid.to_dict()
+        from ..models.uuid_guid import UuidGuid  # noqa: PLC0415
+
+        guid: dict[str, Any]
+        if isinstance(self.guid, UuidGuid):
+            guid = self.guid.to_dict()
+        else:
+            guid = self.guid.to_dict()
 
         plan = self.plan.to_dict()
 
@@ -125,16 +135,33 @@ class Factory:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.binary_guid import BinaryGuid  # noqa: PLC0415
         from ..models.factory_bot import FactoryBot  # noqa: PLC0415
         from ..models.factory_stacks import FactoryStacks  # noqa: PLC0415
         from ..models.file import File  # noqa: PLC0415
-        from ..models.guid import Guid  # noqa: PLC0415
         from ..models.info import Info  # noqa: PLC0415
         from ..models.meta import Meta  # noqa: PLC0415
         from ..models.tag import Tag  # noqa: PLC0415
+        from ..models.uuid_guid import UuidGuid  # noqa: PLC0415
 
         d = dict(src_dict)
-        guid = Guid.from_dict(d.pop("guid"))
+
+        def _parse_guid(data: object) -> BinaryGuid | UuidGuid:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_guid_type_0 = UuidGuid.from_dict(data)
+
+                return componentsschemas_guid_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_guid_type_1 = BinaryGuid.from_dict(data)
+
+            return componentsschemas_guid_type_1
+
+        guid = _parse_guid(d.pop("guid"))
 
         plan = File.from_dict(d.pop("plan"))
 

@@ -9,7 +9,8 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.guid import Guid
+    from ..models.binary_guid import BinaryGuid
+    from ..models.uuid_guid import UuidGuid
 
 
 T = TypeVar("T", bound="FactoryBot")
@@ -20,21 +21,37 @@ class FactoryBot:
     """A bot a factory started, and the item holding the bot's code.
 
     Attributes:
-        code (Guid | Unset): A guid in legacy Extended JSON. The server emits 32 lowercase hex digits.
-        bot (Guid | Unset): A guid in legacy Extended JSON. The server emits 32 lowercase hex digits.
+        code (BinaryGuid | Unset | UuidGuid): A guid in legacy Extended JSON: `{"$uuid": hex}` (`UuidGuid`, what
+            qalx_server emits:
+            32 lowercase hex digits) or, as another server may answer, BSON binary subtype 4 (or
+            the legacy subtype 3) of the 16 bytes (`BinaryGuid`). pyqalx decodes both to a UUID.
+        bot (BinaryGuid | Unset | UuidGuid): A guid in legacy Extended JSON: `{"$uuid": hex}` (`UuidGuid`, what
+            qalx_server emits:
+            32 lowercase hex digits) or, as another server may answer, BSON binary subtype 4 (or
+            the legacy subtype 3) of the 16 bytes (`BinaryGuid`). pyqalx decodes both to a UUID.
     """
 
-    code: Guid | Unset = UNSET
-    bot: Guid | Unset = UNSET
+    code: BinaryGuid | Unset | UuidGuid = UNSET
+    bot: BinaryGuid | Unset | UuidGuid = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        code: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.code, Unset):
+        from ..models.uuid_guid import UuidGuid  # noqa: PLC0415
+
+        code: dict[str, Any] | Unset
+        if isinstance(self.code, Unset):
+            code = UNSET
+        elif isinstance(self.code, UuidGuid):
+            code = self.code.to_dict()
+        else:
             code = self.code.to_dict()
 
-        bot: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.bot, Unset):
+        bot: dict[str, Any] | Unset
+        if isinstance(self.bot, Unset):
+            bot = UNSET
+        elif isinstance(self.bot, UuidGuid):
+            bot = self.bot.to_dict()
+        else:
             bot = self.bot.to_dict()
 
         field_dict: dict[str, Any] = {}
@@ -49,22 +66,48 @@ class FactoryBot:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.guid import Guid  # noqa: PLC0415
+        from ..models.binary_guid import BinaryGuid  # noqa: PLC0415
+        from ..models.uuid_guid import UuidGuid  # noqa: PLC0415
 
         d = dict(src_dict)
-        _code = d.pop("code", UNSET)
-        code: Guid | Unset
-        if isinstance(_code, Unset):
-            code = UNSET
-        else:
-            code = Guid.from_dict(_code)
 
-        _bot = d.pop("bot", UNSET)
-        bot: Guid | Unset
-        if isinstance(_bot, Unset):
-            bot = UNSET
-        else:
-            bot = Guid.from_dict(_bot)
+        def _parse_code(data: object) -> BinaryGuid | Unset | UuidGuid:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_guid_type_0 = UuidGuid.from_dict(data)
+
+                return componentsschemas_guid_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_guid_type_1 = BinaryGuid.from_dict(data)
+
+            return componentsschemas_guid_type_1
+
+        code = _parse_code(d.pop("code", UNSET))
+
+        def _parse_bot(data: object) -> BinaryGuid | Unset | UuidGuid:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_guid_type_0 = UuidGuid.from_dict(data)
+
+                return componentsschemas_guid_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_guid_type_1 = BinaryGuid.from_dict(data)
+
+            return componentsschemas_guid_type_1
+
+        bot = _parse_bot(d.pop("bot", UNSET))
 
         factory_bot = cls(
             code=code,

@@ -9,7 +9,8 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.guid import Guid
+    from ..models.binary_guid import BinaryGuid
+    from ..models.uuid_guid import UuidGuid
 
 
 T = TypeVar("T", bound="FactoryBotRef")
@@ -19,23 +20,28 @@ T = TypeVar("T", bound="FactoryBotRef")
 class FactoryBotRef:
     """
     Attributes:
-        code (Guid | str | Unset): A reference to another entity as sent by clients: either an Extended JSON guid or the
+        code (BinaryGuid | str | Unset | UuidGuid): A reference to another entity as sent by clients: either an Extended
+            JSON guid or the
             hyphenated guid string (pyqalx sends both forms). The server always returns `Guid`.
-        bot (Guid | str | Unset): A reference to another entity as sent by clients: either an Extended JSON guid or the
+        bot (BinaryGuid | str | Unset | UuidGuid): A reference to another entity as sent by clients: either an Extended
+            JSON guid or the
             hyphenated guid string (pyqalx sends both forms). The server always returns `Guid`.
     """
 
-    code: Guid | str | Unset = UNSET
-    bot: Guid | str | Unset = UNSET
+    code: BinaryGuid | str | Unset | UuidGuid = UNSET
+    bot: BinaryGuid | str | Unset | UuidGuid = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.guid import Guid  # noqa: PLC0415
+        from ..models.binary_guid import BinaryGuid  # noqa: PLC0415
+        from ..models.uuid_guid import UuidGuid  # noqa: PLC0415
 
         code: dict[str, Any] | str | Unset
         if isinstance(self.code, Unset):
             code = UNSET
-        elif isinstance(self.code, Guid):
+        elif isinstance(self.code, UuidGuid):
+            code = self.code.to_dict()
+        elif isinstance(self.code, BinaryGuid):
             code = self.code.to_dict()
         else:
             code = self.code
@@ -43,7 +49,9 @@ class FactoryBotRef:
         bot: dict[str, Any] | str | Unset
         if isinstance(self.bot, Unset):
             bot = UNSET
-        elif isinstance(self.bot, Guid):
+        elif isinstance(self.bot, UuidGuid):
+            bot = self.bot.to_dict()
+        elif isinstance(self.bot, BinaryGuid):
             bot = self.bot.to_dict()
         else:
             bot = self.bot
@@ -60,37 +68,54 @@ class FactoryBotRef:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.guid import Guid  # noqa: PLC0415
+        from ..models.binary_guid import BinaryGuid  # noqa: PLC0415
+        from ..models.uuid_guid import UuidGuid  # noqa: PLC0415
 
         d = dict(src_dict)
 
-        def _parse_code(data: object) -> Guid | str | Unset:
+        def _parse_code(data: object) -> BinaryGuid | str | Unset | UuidGuid:
             if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_guid_ref_type_0 = Guid.from_dict(data)
+                componentsschemas_guid_type_0 = UuidGuid.from_dict(data)
 
-                return componentsschemas_guid_ref_type_0
+                return componentsschemas_guid_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(Guid | str | Unset, data)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_guid_type_1 = BinaryGuid.from_dict(data)
+
+                return componentsschemas_guid_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(BinaryGuid | str | Unset | UuidGuid, data)
 
         code = _parse_code(d.pop("code", UNSET))
 
-        def _parse_bot(data: object) -> Guid | str | Unset:
+        def _parse_bot(data: object) -> BinaryGuid | str | Unset | UuidGuid:
             if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_guid_ref_type_0 = Guid.from_dict(data)
+                componentsschemas_guid_type_0 = UuidGuid.from_dict(data)
 
-                return componentsschemas_guid_ref_type_0
+                return componentsschemas_guid_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(Guid | str | Unset, data)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_guid_type_1 = BinaryGuid.from_dict(data)
+
+                return componentsschemas_guid_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(BinaryGuid | str | Unset | UuidGuid, data)
 
         bot = _parse_bot(d.pop("bot", UNSET))
 

@@ -6,17 +6,21 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="FactoryValidateResult")
 
 
 @_attrs_define
 class FactoryValidateResult:
-    """
-    Attributes:
-        valid (bool):
+    """qalx_server answers `{"valid": true}`. The hosted service's body is not known (only
+    the status matters to pyqalx), so nothing is required.
+
+        Attributes:
+            valid (bool | Unset):
     """
 
-    valid: bool
+    valid: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -24,18 +28,16 @@ class FactoryValidateResult:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "valid": valid,
-            }
-        )
+        field_dict.update({})
+        if valid is not UNSET:
+            field_dict["valid"] = valid
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        valid = d.pop("valid")
+        valid = d.pop("valid", UNSET)
 
         factory_validate_result = cls(
             valid=valid,

@@ -7,7 +7,8 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
-    from ..models.guid import Guid
+    from ..models.binary_guid import BinaryGuid
+    from ..models.uuid_guid import UuidGuid
 
 
 T = TypeVar("T", bound="GroupWriteSets")
@@ -15,16 +16,19 @@ T = TypeVar("T", bound="GroupWriteSets")
 
 @_attrs_define
 class GroupWriteSets:
-    additional_properties: dict[str, Guid | str] = _attrs_field(
+    additional_properties: dict[str, BinaryGuid | str | UuidGuid] = _attrs_field(
         init=False, factory=dict
     )
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.guid import Guid  # noqa: PLC0415
+        from ..models.binary_guid import BinaryGuid  # noqa: PLC0415
+        from ..models.uuid_guid import UuidGuid  # noqa: PLC0415
 
         field_dict: dict[str, Any] = {}
         for prop_name, prop in self.additional_properties.items():
-            if isinstance(prop, Guid):
+            if isinstance(prop, UuidGuid):
+                field_dict[prop_name] = prop.to_dict()
+            elif isinstance(prop, BinaryGuid):
                 field_dict[prop_name] = prop.to_dict()
             else:
                 field_dict[prop_name] = prop
@@ -33,7 +37,8 @@ class GroupWriteSets:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.guid import Guid  # noqa: PLC0415
+        from ..models.binary_guid import BinaryGuid  # noqa: PLC0415
+        from ..models.uuid_guid import UuidGuid  # noqa: PLC0415
 
         d = dict(src_dict)
         group_write_sets = cls()
@@ -41,16 +46,24 @@ class GroupWriteSets:
         additional_properties = {}
         for prop_name, prop_dict in d.items():
 
-            def _parse_additional_property(data: object) -> Guid | str:
+            def _parse_additional_property(data: object) -> BinaryGuid | str | UuidGuid:
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
-                    componentsschemas_guid_ref_type_0 = Guid.from_dict(data)
+                    componentsschemas_guid_type_0 = UuidGuid.from_dict(data)
 
-                    return componentsschemas_guid_ref_type_0
+                    return componentsschemas_guid_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(Guid | str, data)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_guid_type_1 = BinaryGuid.from_dict(data)
+
+                    return componentsschemas_guid_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(BinaryGuid | str | UuidGuid, data)
 
             additional_property = _parse_additional_property(prop_dict)
 
@@ -63,10 +76,10 @@ class GroupWriteSets:
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Guid | str:
+    def __getitem__(self, key: str) -> BinaryGuid | str | UuidGuid:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: Guid | str) -> None:
+    def __setitem__(self, key: str, value: BinaryGuid | str | UuidGuid) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:

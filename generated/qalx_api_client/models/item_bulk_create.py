@@ -23,7 +23,7 @@ class ItemBulkCreate:
     `file_name`, `encrypt`, `as_file`, `blueprint_name`, `meta`) are ignored.
 
         Attributes:
-            items (list[ItemCreate]):
+            items (list[ItemCreate]): At most 1000 items per request (our limit; the hosted service's is not known).
             tags (list[Tag] | Unset):
     """
 

@@ -17,7 +17,9 @@ T = TypeVar("T", bound="ItemBulkResult")
 @_attrs_define
 class ItemBulkResult:
     """The answer to a bulk create: created items in request order (failed ones left out),
-    and one `Error` per failed index, keyed by the index as a string.
+    and one error per failed index, keyed by the index as a string. qalx_server's errors
+    are `Error` documents; the hosted service's format is not known (pyqalx only counts
+    them), so a message or a list of messages is accepted too.
 
         Attributes:
             items (list[Item]):

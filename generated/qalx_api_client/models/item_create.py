@@ -20,16 +20,18 @@ T = TypeVar("T", bound="ItemCreate")
 
 @_attrs_define
 class ItemCreate:
-    """
-    Attributes:
-        data (Data | Unset): Free-form structured data (Extended JSON values allowed at any depth).
-        meta (Meta | Unset): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;
-            queries may address it as `meta.x` or `metadata.data.x`.
-        tags (list[Tag] | Unset):
-        file (FileWrite | Unset): A file record in a write. `{}` means no file. With `name`, the answer carries a fresh
-            `put_url`. Without `name`, `keyfile` and `as_file` update the entity's current file, if
-            it has one. A read-back `url` or `put_url` is accepted and ignored.
-        encrypt (bool | Unset): Accepted and never echoed (pyqalx always sends it).
+    """One item. Never has `items`, so a bulk body (`ItemBulkCreate`) is never also a single
+    item: exactly one branch of `create_item`'s `oneOf` matches any body.
+
+        Attributes:
+            data (Data | Unset): Free-form structured data (Extended JSON values allowed at any depth).
+            meta (Meta | Unset): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;
+                queries may address it as `meta.x` or `metadata.data.x`.
+            tags (list[Tag] | Unset):
+            file (FileWrite | Unset): A file record in a write. `{}` means no file. With `name`, the answer carries a fresh
+                `put_url`. Without `name`, `keyfile` and `as_file` update the entity's current file, if
+                it has one. A read-back `url` or `put_url` is accepted and ignored.
+            encrypt (bool | Unset): Accepted and never echoed (pyqalx always sends it).
     """
 
     data: Data | Unset = UNSET

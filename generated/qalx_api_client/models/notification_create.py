@@ -22,7 +22,9 @@ class NotificationCreate:
     Attributes:
         subject (str): One line: no line breaks.
         message (str): Sent as HTML (with a plain-text alternative) if it contains HTML tags.
-        to (list[str]): At least one e-mail address, each as described under `Recipients`.
+        to (list[str]): At least one e-mail address, each as described under `Recipients` (our choice: a
+            notification to nobody is a mistake worth reporting; the hosted service's rule is not
+            known).
         cc (list[str] | Unset): E-mail addresses: `local@domain` or `Display Name <local@domain>`. The address is
             ASCII: a local part of letters, digits, inner dots and ``!#$%&'*+/=?^_`{|}~-`` (at
             most 64), a domain of dot-separated labels of letters, digits and inner hyphens (1

@@ -9,11 +9,12 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.guid import Guid
+    from ..models.binary_guid import BinaryGuid
     from ..models.meta import Meta
     from ..models.queue_info import QueueInfo
     from ..models.queue_parameters import QueueParameters
     from ..models.tag import Tag
+    from ..models.uuid_guid import UuidGuid
 
 
 T = TypeVar("T", bound="Queue")
@@ -26,7 +27,10 @@ class Queue:
     lists included. Under a `fields` projection, `guid` is always kept.
 
         Attributes:
-            guid (Guid): A guid in legacy Extended JSON. The server emits 32 lowercase hex digits.
+            guid (BinaryGuid | UuidGuid): A guid in legacy Extended JSON: `{"$uuid": hex}` (`UuidGuid`, what qalx_server
+                emits:
+                32 lowercase hex digits) or, as another server may answer, BSON binary subtype 4 (or
+                the legacy subtype 3) of the 16 bytes (`BinaryGuid`). pyqalx decodes both to a UUID.
             info (QueueInfo | Unset): `Info` plus where and how to reach the queue over SQS. Present on every queue answer,
                 lists included, for user and bot tokens alike; `GET queue/{guid}` issues fresh credentials.
             name (str | Unset):
@@ -36,7 +40,7 @@ class Queue:
             tags (list[Tag] | Unset):
     """
 
-    guid: Guid
+    guid: BinaryGuid | UuidGuid
     info: QueueInfo | Unset = UNSET
     name: str | Unset = UNSET
     parameters: QueueParameters | Unset = UNSET
@@ -45,7 +49,13 @@ class Queue:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        guid = self.guid.to_dict()
+        from ..models.uuid_guid import UuidGuid  # noqa: PLC0415
+
+        guid: dict[str, Any]
+        if isinstance(self.guid, UuidGuid):
+            guid = self.guid.to_dict()
+        else:
+            guid = self.guid.to_dict()
 
         info: dict[str, Any] | Unset = UNSET
         if not isinstance(self.info, Unset):
@@ -90,14 +100,31 @@ class Queue:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.guid import Guid  # noqa: PLC0415
+        from ..models.binary_guid import BinaryGuid  # noqa: PLC0415
         from ..models.meta import Meta  # noqa: PLC0415
         from ..models.queue_info import QueueInfo  # noqa: PLC0415
         from ..models.queue_parameters import QueueParameters  # noqa: PLC0415
         from ..models.tag import Tag  # noqa: PLC0415
+        from ..models.uuid_guid import UuidGuid  # noqa: PLC0415
 
         d = dict(src_dict)
-        guid = Guid.from_dict(d.pop("guid"))
+
+        def _parse_guid(data: object) -> BinaryGuid | UuidGuid:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_guid_type_0 = UuidGuid.from_dict(data)
+
+                return componentsschemas_guid_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_guid_type_1 = BinaryGuid.from_dict(data)
+
+            return componentsschemas_guid_type_1
+
+        guid = _parse_guid(d.pop("guid"))
 
         _info = d.pop("info", UNSET)
         info: QueueInfo | Unset

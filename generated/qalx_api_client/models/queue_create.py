@@ -19,7 +19,7 @@ T = TypeVar("T", bound="QueueCreate")
 
 @_attrs_define
 class QueueCreate:
-    """Queue names are unique per company (409 otherwise).
+    """Queue names are unique per company among queues not archived (409 otherwise).
 
     Attributes:
         name (str):

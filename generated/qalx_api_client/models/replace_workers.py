@@ -13,7 +13,7 @@ T = TypeVar("T", bound="ReplaceWorkers")
 class ReplaceWorkers:
     """
     Attributes:
-        workers (int): How many workers the bot now has.
+        workers (int): How many workers the bot now has (at most 256, our limit).
     """
 
     workers: int

@@ -7,7 +7,8 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
-    from ..models.guid import Guid
+    from ..models.binary_guid import BinaryGuid
+    from ..models.uuid_guid import UuidGuid
 
 
 T = TypeVar("T", bound="SetItems")
@@ -17,26 +18,49 @@ T = TypeVar("T", bound="SetItems")
 class SetItems:
     """Key to item guid, returned in the same form as guids."""
 
-    additional_properties: dict[str, Guid] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, BinaryGuid | UuidGuid] = _attrs_field(
+        init=False, factory=dict
+    )
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.uuid_guid import UuidGuid  # noqa: PLC0415
 
         field_dict: dict[str, Any] = {}
         for prop_name, prop in self.additional_properties.items():
-            field_dict[prop_name] = prop.to_dict()
+            if isinstance(prop, UuidGuid):
+                field_dict[prop_name] = prop.to_dict()
+            else:
+                field_dict[prop_name] = prop.to_dict()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.guid import Guid  # noqa: PLC0415
+        from ..models.binary_guid import BinaryGuid  # noqa: PLC0415
+        from ..models.uuid_guid import UuidGuid  # noqa: PLC0415
 
         d = dict(src_dict)
         set_items = cls()
 
         additional_properties = {}
         for prop_name, prop_dict in d.items():
-            additional_property = Guid.from_dict(prop_dict)
+
+            def _parse_additional_property(data: object) -> BinaryGuid | UuidGuid:
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_guid_type_0 = UuidGuid.from_dict(data)
+
+                    return componentsschemas_guid_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_guid_type_1 = BinaryGuid.from_dict(data)
+
+                return componentsschemas_guid_type_1
+
+            additional_property = _parse_additional_property(prop_dict)
 
             additional_properties[prop_name] = additional_property
 
@@ -47,10 +71,10 @@ class SetItems:
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Guid:
+    def __getitem__(self, key: str) -> BinaryGuid | UuidGuid:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: Guid) -> None:
+    def __setitem__(self, key: str, value: BinaryGuid | UuidGuid) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:

@@ -6,14 +6,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.run_state import RunState
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.guid import Guid
+    from ..models.binary_guid import BinaryGuid
     from ..models.info import Info
     from ..models.signal import Signal
     from ..models.status import Status
+    from ..models.uuid_guid import UuidGuid
 
 
 T = TypeVar("T", bound="Worker")
@@ -22,31 +22,42 @@ T = TypeVar("T", bound="Worker")
 @_attrs_define
 class Worker:
     """Without `fields`, every property below is present. Under a `fields` projection, `guid`, `signal` and `state` are
-    always kept (pyqalx reads the signal with `fields=signal`).
+    always kept (pyqalx reads the signal with `fields=signal`), also in a bot's `workers`.
 
         Attributes:
-            guid (Guid): A guid in legacy Extended JSON. The server emits 32 lowercase hex digits.
+            guid (BinaryGuid | UuidGuid): A guid in legacy Extended JSON: `{"$uuid": hex}` (`UuidGuid`, what qalx_server
+                emits:
+                32 lowercase hex digits) or, as another server may answer, BSON binary subtype 4 (or
+                the legacy subtype 3) of the 16 bytes (`BinaryGuid`). pyqalx decodes both to a UUID.
             signal (Signal): Flags a worker reads between jobs. A PATCH merges the given keys into the stored signal,
                 so a later `stop` never clears an earlier `terminate`.
-            state (RunState): A bot's or worker's run state. New bots and workers are `idle`.
+            state (str): A bot's or worker's run state. Known values: `idle` (new bots and workers), `active`,
+                `stopped` and `terminated`, the ones pyqalx sets. The set is open: the wire contract
+                does not close it, so clients must accept any string, and qalx_server stores any.
             info (Info | Unset): Maintained by the server; read-only (clients strip it from PATCH bodies). Complete on
                 full answers; a `fields` projection may return part of it.
             status (Status | Unset): A bot's or worker's last status report.
     """
 
-    guid: Guid
+    guid: BinaryGuid | UuidGuid
     signal: Signal
-    state: RunState
+    state: str
     info: Info | Unset = UNSET
     status: Status | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        guid = self.guid.to_dict()
+        from ..models.uuid_guid import UuidGuid  # noqa: PLC0415
+
+        guid: dict[str, Any]
+        if isinstance(self.guid, UuidGuid):
+            guid = self.guid.to_dict()
+        else:
+            guid = self.guid.to_dict()
 
         signal = self.signal.to_dict()
 
-        state = self.state.value
+        state = self.state
 
         info: dict[str, Any] | Unset = UNSET
         if not isinstance(self.info, Unset):
@@ -74,17 +85,34 @@ class Worker:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.guid import Guid  # noqa: PLC0415
+        from ..models.binary_guid import BinaryGuid  # noqa: PLC0415
         from ..models.info import Info  # noqa: PLC0415
         from ..models.signal import Signal  # noqa: PLC0415
         from ..models.status import Status  # noqa: PLC0415
+        from ..models.uuid_guid import UuidGuid  # noqa: PLC0415
 
         d = dict(src_dict)
-        guid = Guid.from_dict(d.pop("guid"))
+
+        def _parse_guid(data: object) -> BinaryGuid | UuidGuid:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_guid_type_0 = UuidGuid.from_dict(data)
+
+                return componentsschemas_guid_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_guid_type_1 = BinaryGuid.from_dict(data)
+
+            return componentsschemas_guid_type_1
+
+        guid = _parse_guid(d.pop("guid"))
 
         signal = Signal.from_dict(d.pop("signal"))
 
-        state = RunState(d.pop("state"))
+        state = d.pop("state")
 
         _info = d.pop("info", UNSET)
         info: Info | Unset

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.run_state import RunState
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -24,12 +23,14 @@ class WorkerUpdate:
         signal (Signal | Unset): Flags a worker reads between jobs. A PATCH merges the given keys into the stored
             signal,
             so a later `stop` never clears an earlier `terminate`.
-        state (RunState | Unset): A bot's or worker's run state. New bots and workers are `idle`.
+        state (str | Unset): A bot's or worker's run state. Known values: `idle` (new bots and workers), `active`,
+            `stopped` and `terminated`, the ones pyqalx sets. The set is open: the wire contract
+            does not close it, so clients must accept any string, and qalx_server stores any.
         status (Status | Unset): A bot's or worker's last status report.
     """
 
     signal: Signal | Unset = UNSET
-    state: RunState | Unset = UNSET
+    state: str | Unset = UNSET
     status: Status | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -38,9 +39,7 @@ class WorkerUpdate:
         if not isinstance(self.signal, Unset):
             signal = self.signal.to_dict()
 
-        state: str | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state.value
+        state = self.state
 
         status: dict[str, Any] | Unset = UNSET
         if not isinstance(self.status, Unset):
@@ -71,12 +70,7 @@ class WorkerUpdate:
         else:
             signal = Signal.from_dict(_signal)
 
-        _state = d.pop("state", UNSET)
-        state: RunState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
-        else:
-            state = RunState(_state)
+        state = d.pop("state", UNSET)
 
         _status = d.pop("status", UNSET)
         status: Status | Unset

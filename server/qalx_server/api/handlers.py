@@ -6,11 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 import attrs
+from sqlalchemy import Connection
 from starlette.datastructures import Headers
 
 from qalx_server import __version__
 from qalx_server.auth.principal import Principal
 from qalx_server.checks import validate_plan, validate_tags
+from qalx_server.entities.idempotency import HEADER, Idempotency, Once, Write
 from qalx_server.entities.kinds import KINDS
 from qalx_server.entities.queues import QueueOperations
 from qalx_server.entities.service import MAX_BULK, EntityService
@@ -59,19 +61,32 @@ Handler = Callable[[Call], Answer]
 
 
 def build_handlers(
-    entities: EntityService, workers: WorkerService, queues: QueueOperations
+    entities: EntityService,
+    workers: WorkerService,
+    queues: QueueOperations,
+    idempotency: Idempotency,
 ) -> dict[str, Handler]:
     handlers: dict[str, Handler] = {}
 
     for entity_type in KINDS:
-        handlers.update(_entity_handlers(entities, entity_type))
+        handlers.update(_entity_handlers(entities, idempotency, entity_type))
 
     def create_item(call: Call) -> Answer:
-        if call.headers.get("qalx-bulk", "").strip().lower() == "true":
+        bulk = call.headers.get("qalx-bulk", "").strip().lower() == "true"
+        if bulk:
             _check_bulk_envelope(call.body)  # each item is checked on its own, per index
-            return Answer(200, entities.bulk_create(call.principal, call.body, call.base_url))
-        check("ItemCreate", call.body)
-        return Answer(201, entities.create(call.principal, "item", call.body, call.base_url))
+        elif isinstance(call.body, dict) and "items" in call.body:
+            raise bad_request("items: a bulk create needs the header `qalx-bulk: true`")
+        else:
+            check("ItemCreate", call.body)
+
+        def write(conn: Connection) -> tuple[int, Any]:
+            if bulk:
+                return 200, entities.bulk_create(call.principal, call.body, call.base_url, conn)
+            return 201, entities.create(call.principal, "item", call.body, call.base_url, conn)
+
+        operation = "create_item bulk" if bulk else "create_item"
+        return _once(idempotency, call, operation, write)
 
     handlers["create_item"] = create_item
 
@@ -113,11 +128,24 @@ def build_handlers(
     return handlers
 
 
-def _entity_handlers(entities: EntityService, entity_type: str) -> dict[str, Handler]:
+def _once(idempotency: Idempotency, call: Call, operation: str, write: Write) -> Answer:
+    """A create, replayed rather than repeated when it carries a used `Idempotency-Key`."""
+    once = Once.of(call.headers.get(HEADER), operation, call.body)
+    status, body = idempotency.run(call.principal, once, write)
+    return Answer(status, body)
+
+
+def _entity_handlers(
+    entities: EntityService, idempotency: Idempotency, entity_type: str
+) -> dict[str, Handler]:
     plural = PLURAL[entity_type]
 
     def create(call: Call) -> Answer:
-        return Answer(201, entities.create(call.principal, entity_type, call.body, call.base_url))
+        def write(conn: Connection) -> tuple[int, Any]:
+            body = entities.create(call.principal, entity_type, call.body, call.base_url, conn)
+            return 201, body
+
+        return _once(idempotency, call, f"create_{entity_type}", write)
 
     def get(call: Call) -> Answer:
         return Answer(

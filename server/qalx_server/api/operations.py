@@ -69,10 +69,23 @@ class Operation:
     picks the schema, e.g. bulk or single item create)."""
     has_body: bool
     public: bool
-    responses: Mapping[int, Validator | None]
+    responses: Mapping[str, Validator | None]
+    """By status as the spec writes it: `"200"`, a range such as `"5XX"`, or `"default"`."""
 
     def parse_query(self, params: QueryParams) -> dict[str, Any]:
         return {p.name: p.parse(params) for p in self.query_params}
+
+    def answer_schema(self, status: int) -> tuple[bool, Validator | None]:
+        """Whether the spec declares `status` for this operation, and its body's validator.
+        Only a status of its own counts as declared: the range and `default` entries describe
+        what other servers may answer, not what ours should."""
+        exact = str(status)
+        if exact in self.responses:
+            return True, self.responses[exact]
+        for key in (f"{exact[0]}XX", "default"):
+            if key in self.responses:
+                return False, self.responses[key]
+        return False, None
 
 
 def _query_param(param: dict[str, Any]) -> QueryParam:
@@ -94,11 +107,11 @@ def compile_operations() -> list[Operation]:
             params = [_resolve(p) for p in [*shared, *raw.get("parameters", [])]]
             body = raw.get("requestBody")
             body_schema = _resolve(body)["content"]["application/json"]["schema"] if body else None
-            responses: dict[int, Validator | None] = {}
+            responses: dict[str, Validator | None] = {}
             for status, response in raw["responses"].items():
                 content = _resolve(response).get("content")
                 schema = content["application/json"]["schema"] if content else None
-                responses[int(status)] = validator_for(schema) if schema else None
+                responses[str(status)] = validator_for(schema) if schema else None
             found.append(
                 Operation(
                     operation_id=raw["operationId"],

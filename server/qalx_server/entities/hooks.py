@@ -107,8 +107,9 @@ class QueueHooks(Hooks):
             self._create(conn, who, stored.doc, base_url)
 
     def removing(self, conn: Connection, who: Principal, stored: Stored, *, deleting: bool) -> None:
-        # Archiving a queue retires it too: its messages and dead letters go.
-        if not stored.archived or deleting:
+        # Archiving a queue retires it too: its messages and dead letters go. An archived
+        # queue's name may already belong to a new queue, so deleting it later touches nothing.
+        if not stored.archived:
             self.backend.delete(conn, _company(who), stored.doc["name"])
 
     def info(

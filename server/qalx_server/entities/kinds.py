@@ -1,5 +1,6 @@
 """What differs between entity types. The writable keys of each type come from the spec's
-create and update schemas, so a field added to the spec is stored without code changes here."""
+create and update schemas, and the keys every answer keeps under a projection from its answer
+schema's `required`, so a field added to the spec needs no code changes here."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from typing import Any, Literal
 import attrs
 
 from qalx_server.spec import load_spec
+
+Required = dict[str, tuple[str, ...]]
+"""Dotted path inside an answer ("" for the top) -> the keys an object there must carry."""
 
 EntityType = Literal["item", "set", "group", "blueprint", "queue", "bot", "factory", "notification"]
 
@@ -25,10 +29,9 @@ class Kind:
     ref_maps: tuple[str, ...] = ()
     """Keys mapping names to entity guids (set `items`, group `sets`), stored as `$uuid`."""
     unique_name: bool = False
-    """Names are unique per company (409 on a clash)."""
+    """Names are unique per company among entities not archived (409 on a clash)."""
     ignored_on_create: frozenset[str] = frozenset({"encrypt"})
     ignored_on_update: frozenset[str] = frozenset({"encrypt"})
-    required_in_projection: tuple[str, ...] = ("guid",)
 
     def fresh(self) -> dict[str, Any]:
         return copy.deepcopy(self.defaults)
@@ -45,6 +48,44 @@ class Kind:
     def update_keys(self) -> frozenset[str]:
         return self.writable(self.update_schema, self.ignored_on_update)
 
+    @functools.cached_property
+    def required(self) -> Required:
+        """What a projected answer keeps (pyqalx's save needs an item's `file`, for one)."""
+        return required_paths(self.name.capitalize())
+
+
+def required_paths(schema_name: str) -> Required:
+    """Every object's required keys in an answer schema, by dotted path; arrays are looked
+    through, as projections map over them. Keys starting with `$` belong to Extended JSON
+    values, which projections keep whole or not at all."""
+    found: Required = {}
+    _walk({"$ref": f"#/components/schemas/{schema_name}"}, "", found, depth=0)
+    return found
+
+
+def _walk(schema: dict[str, Any], path: str, found: Required, depth: int) -> None:
+    schema = _resolve(schema)
+    if depth > 8:
+        return
+    if schema.get("type") == "array":
+        _walk(schema.get("items", {}), path, found, depth + 1)
+        return
+    parts = [_resolve(part) for part in schema.get("allOf", [])] or [schema]
+    required = [k for part in parts for k in part.get("required", []) if not k.startswith("$")]
+    if required:
+        found[path] = (*found.get(path, ()), *required)
+    for part in parts:
+        for name, sub in part.get("properties", {}).items():
+            if name.startswith("$"):
+                continue
+            _walk(sub, f"{path}.{name}" if path else name, found, depth + 1)
+
+
+def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = load_spec()["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
 
 _COMMON: dict[str, Any] = {"meta": {}, "tags": []}
 
@@ -57,7 +98,6 @@ KINDS: dict[str, Kind] = {
             "ItemUpdate",
             {"data": {}, **_COMMON, "file": {}},
             file_field="file",
-            required_in_projection=("guid", "file"),
         ),
         Kind("set", "SetWrite", "SetWrite", {"items": {}, **_COMMON}, ref_maps=("items",)),
         Kind("group", "GroupWrite", "GroupWrite", {"sets": {}, **_COMMON}, ref_maps=("sets",)),
@@ -92,7 +132,6 @@ KINDS: dict[str, Kind] = {
             file_field="plan",
             # pyqalx sends these artefacts on create; plans are never encrypted
             ignored_on_create=frozenset({"encrypt", "data", "file_key"}),
-            required_in_projection=("guid", "plan"),
         ),
         Kind(
             "notification",
@@ -104,4 +143,10 @@ KINDS: dict[str, Kind] = {
 }
 
 WORKER_DEFAULTS: dict[str, Any] = {"signal": {}, "state": "idle", "status": {}}
-WORKER_REQUIRED_IN_PROJECTION = ("guid", "signal", "state")
+
+
+@functools.cache
+def worker_required() -> Required:
+    """What a projected worker keeps: its guid, signal and state (pyqalx reads the signal
+    with `fields=signal`)."""
+    return required_paths("Worker")

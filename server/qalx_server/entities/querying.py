@@ -66,13 +66,22 @@ def mentions_archived(filt: Any) -> bool:
 
 
 def projector(
-    fields: Sequence[str], keep: Sequence[str]
+    fields: Sequence[str], required: Mapping[str, Sequence[str]]
 ) -> Callable[[dict[str, Any]], dict[str, Any]] | None:
-    """Inclusion projection by dotted paths that also keeps the `keep` keys whole."""
-    if not fields:
+    """Inclusion projection by dotted paths that keeps, in every object it reaches, the keys
+    its schema requires (`required`, from kinds.required_paths), so no answer breaks its own
+    schema: `fields=workers.state` still gives each worker its `guid` and `signal`."""
+    names = [part.strip() for field in fields for part in field.split(",") if part.strip()]
+    if not names:
         return None
+    keep = list(required.get("", ()))
+    for name in names:
+        parts = REWRITE(name).split(".")
+        for end in range(1, len(parts)):
+            prefix = ".".join(parts[:end])
+            keep += [f"{prefix}.{key}" for key in required.get(prefix, ())]
     try:
-        project = engine.compile_projection([*fields, *keep], REWRITE)
+        project = engine.compile_projection([*names, *dict.fromkeys(keep)], REWRITE)
     except engine.QueryError as exc:
         raise bad_request(f"fields: {exc}") from None
     return project
@@ -106,5 +115,13 @@ def parse_pipeline(text: str) -> engine.Pipeline:
         raise bad_request(f"aggregate: the pipeline is not JSON: {exc}") from None
     try:
         return engine.parse_pipeline(canonical(raw, "aggregate"), REWRITE)
+    except engine.QueryError as exc:
+        raise query_error(exc) from None
+
+
+def run_pipeline(pipeline: engine.Pipeline, docs: list[dict[str, Any]]) -> list[Any]:
+    """The stages after the database's `$match`; a stage that would hold too much is a 400."""
+    try:
+        return pipeline.run(docs)
     except engine.QueryError as exc:
         raise query_error(exc) from None

@@ -23,6 +23,7 @@ from qalx_server.files.base import FileStore, object_key
 from qalx_server.guids import new_guid, parse_guid, wire
 from qalx_server.store.database import Database
 from qalx_server.store.query import from_python
+from qalx_server.store.query.aggregate import MAX_DOCUMENTS
 from qalx_server.store.tables import entities
 
 from . import querying
@@ -32,8 +33,6 @@ from .listing import envelope
 from .records import Rendering, Stored
 
 MAX_BULK = 1000
-MAX_AGGREGATE_INPUT = 100_000
-"""Documents an aggregation may run its later stages over (they run in server memory)."""
 
 
 def now_date() -> dict[str, Any]:
@@ -96,7 +95,7 @@ class EntityService:
             "archived": stored.archived,
         }
         if kind.unique_name:
-            values["unique_name"] = stored.doc.get("name")
+            values["unique_name"] = _held_name(kind, stored.doc, archived=stored.archived)
         with _name_clash(kind, stored.doc):
             conn.execute(entities.update().where(entities.c.id == stored.id).values(**values))
 
@@ -115,19 +114,33 @@ class EntityService:
             doc[field] = record
         if how.extra_info:
             doc["info"] = {**doc["info"], **how.extra_info}
-        project = querying.projector(how.fields, kind.required_in_projection)
+        project = querying.projector(how.fields, kind.required)
         return project(doc) if project else doc
 
     # ---- writes ----------------------------------------------------------------------------
 
+    @contextmanager
+    def _writing(self, conn: Connection | None) -> Iterator[Connection]:
+        """The caller's transaction (an idempotent create's), or a new one."""
+        if conn is not None:
+            yield conn
+            return
+        with self.db.write() as fresh:
+            yield fresh
+
     def create(
-        self, principal: Principal, entity_type: str, body: dict[str, Any], base_url: str
+        self,
+        principal: Principal,
+        entity_type: str,
+        body: dict[str, Any],
+        base_url: str,
+        conn: Connection | None = None,
     ) -> dict[str, Any]:
         kind = KINDS[entity_type]
         if entity_type == "bot" and principal.is_bot:
             raise forbidden("bots cannot create bots: use a user token")
         hooks = self.hooks_for(kind)
-        with self.db.write() as conn:
+        with self._writing(conn) as conn:
             stored = self._insert(conn, principal, kind, body)
             extra = hooks.inserted(conn, principal, stored, base_url)
             info = {**(self._info(conn, kind, principal, stored, base_url) or {}), **(extra or {})}
@@ -153,7 +166,7 @@ class EntityService:
                     company_id=principal.company_id,
                     entity_type=kind.name,
                     guid=guid,
-                    unique_name=doc.get("name") if kind.unique_name else None,
+                    unique_name=_held_name(kind, doc, archived=False),
                     archived=False,
                     file_key=stored.file_key,
                     doc=doc,
@@ -164,7 +177,11 @@ class EntityService:
         return stored
 
     def bulk_create(
-        self, principal: Principal, body: dict[str, Any], base_url: str
+        self,
+        principal: Principal,
+        body: dict[str, Any],
+        base_url: str,
+        conn: Connection | None = None,
     ) -> dict[str, Any]:
         kind = KINDS["item"]
         items = body["items"]
@@ -172,7 +189,7 @@ class EntityService:
         created: list[dict[str, Any]] = []
         errors: dict[str, Any] = {}
         item_check = validator("ItemCreate")
-        with self.db.write() as conn:
+        with self._writing(conn) as conn:
             for index, item in enumerate(items):
                 found = problems(item_check, item, f"items.{index}")
                 if found:
@@ -355,16 +372,16 @@ class EntityService:
             sa.select(entities.c.doc)
             .where(*conditions)
             .order_by(entities.c.id)
-            .limit(MAX_AGGREGATE_INPUT + 1)
+            .limit(MAX_DOCUMENTS + 1)
         )
         with self.db.read() as conn:
             docs = [row.doc for row in conn.execute(query)]
-        if len(docs) > MAX_AGGREGATE_INPUT:
+        if len(docs) > MAX_DOCUMENTS:
             raise bad_request(
-                f"aggregate: more than {MAX_AGGREGATE_INPUT} {entity_type}s reach the stages "
+                f"aggregate: more than {MAX_DOCUMENTS} {entity_type}s reach the stages "
                 "after the leading $match; narrow the $match"
             )
-        return {"data": pipeline.run(docs)}
+        return {"data": querying.run_pipeline(pipeline, docs)}
 
 
 # ---- document shaping ----------------------------------------------------------------------
@@ -402,6 +419,13 @@ def _names_file(kind: Kind, body: Mapping[str, Any]) -> bool:
     """A write that names a file gets a fresh upload URL in its answer."""
     field = kind.file_field
     return bool(field and isinstance(body.get(field), dict) and body[field].get("name"))
+
+
+def _held_name(kind: Kind, doc: Mapping[str, Any], *, archived: bool) -> Any:
+    """The name an entity holds against others of its type: none once archived, so a
+    `get_or_create` of an archived queue's or blueprint's name makes a new one (archiving
+    cannot be undone, so the name is never wanted back)."""
+    return doc.get("name") if kind.unique_name and not archived else None
 
 
 @contextmanager

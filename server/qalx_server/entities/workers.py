@@ -14,7 +14,7 @@ from qalx_server.guids import new_guid, wire
 from qalx_server.store import query as engine
 
 from . import querying
-from .kinds import KINDS, WORKER_DEFAULTS, WORKER_REQUIRED_IN_PROJECTION
+from .kinds import KINDS, WORKER_DEFAULTS, worker_required
 from .listing import envelope
 from .records import Rendering, Stored
 from .service import EntityService, stamp
@@ -63,7 +63,7 @@ class WorkerService:
         with self.db.read(snapshot=False) as conn:
             stored = self.entities.load(conn, principal, "bot", bot_guid)
         worker = _find(stored, worker_guid)
-        project = querying.projector(fields, WORKER_REQUIRED_IN_PROJECTION)
+        project = querying.projector(fields, worker_required())
         return project(worker) if project else worker
 
     def update(
@@ -108,7 +108,7 @@ class WorkerService:
             workers = querying.python_order(workers, params["sort"])
         total = len(workers)
         page = workers[params["skip"] : params["skip"] + params["limit"]]
-        project = querying.projector(params.get("fields") or [], WORKER_REQUIRED_IN_PROJECTION)
+        project = querying.projector(params.get("fields") or [], worker_required())
         if project:
             page = [project(w) for w in page]
         return envelope(page, total, params, f"bot/{bot_guid}/worker")

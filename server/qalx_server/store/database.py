@@ -83,9 +83,10 @@ class Database:
         with self._writer.begin() as conn:
             yield conn
 
-    def migrate(self) -> None:
-        """Bring the schema up to the newest migration. Safe to run at every start, and from
-        several processes at once (uvicorn workers): they take turns under a lock."""
+    def migrate(self, revision: str = "head") -> None:
+        """Bring the schema up to the newest migration (or `revision`, for tests of a
+        migration). Safe to run at every start, and from several processes at once (uvicorn
+        workers): they take turns under a lock."""
         config = Config()
         config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
         with self._writer.begin() as conn:  # SQLite: BEGIN IMMEDIATE takes the write lock
@@ -94,7 +95,7 @@ class Database:
                     sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
                 )
             config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+            command.upgrade(config, revision)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -72,7 +72,8 @@ entities = Table(
     Column("company_id", RowId, ForeignKey("companies.id", ondelete="CASCADE"), nullable=False),
     Column("entity_type", String(16), nullable=False),
     Column("guid", String(32), nullable=False, unique=True),
-    # Set for types whose names are unique per company (blueprint, queue); NULLs never clash.
+    # The name, for types whose names are unique per company (blueprint, queue) while not
+    # archived; NULL otherwise, and NULLs never clash.
     Column("unique_name", String(255), nullable=True),
     Column("archived", Boolean, nullable=False, default=False),
     # Object key of the entity's file (item `file`, factory `plan`) in the file store.
@@ -80,6 +81,23 @@ entities = Table(
     Column("doc", Document, nullable=False),
     UniqueConstraint("company_id", "entity_type", "unique_name"),
     Index(None, "company_id", "entity_type", "archived", "id"),
+)
+
+# The first successful answer to a create sent with an `Idempotency-Key`, per company and
+# key, replayed to repeats until it expires (entities.idempotency). The row is inserted
+# before the create, in its transaction, so a concurrent repeat waits on the unique key.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("company_id", RowId, ForeignKey("companies.id", ondelete="CASCADE"), nullable=False),
+    Column("key", String(255), nullable=False),
+    # SHA-256 of the operation and the canonical request body.
+    Column("fingerprint", String(64), nullable=False),
+    Column("status", Integer, nullable=True),
+    Column("answer", Document, nullable=True),
+    Column("expires_ms", BigInteger, nullable=False, index=True),
+    UniqueConstraint("company_id", "key"),
 )
 
 # ---- the built-in SQS-compatible broker (qalx_server.broker) ------------------------------

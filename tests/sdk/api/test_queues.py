@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from qalx import Group, Item, QalxEntityNotFound, QalxSession, Queue, QueueMessage, Set
-from qalx.errors import QalxAPIConflict, QalxQueueError
+from qalx.errors import QalxQueueError
 from tests.sdk.api.conftest import make_company
 from tests.support.servers import BACKENDS, LiveServer, live_server
 
@@ -127,12 +127,6 @@ def test_get_or_create_passes_kwargs_when_creating(session: QalxSession) -> None
     assert made["parameters"]["VisibilityTimeout"] == 90
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(QalxAPIConflict, QalxEntityNotFound),
-    reason="the server keeps an archived queue's name taken (POST queue answers 409) although "
-    "archived entities leave lists; the fix lands on another branch",
-)
 def test_get_or_create_after_archive_makes_a_new_queue(session: QalxSession) -> None:
     old = session.queue.get_or_create("recycled")
     session.queue.archive(old)

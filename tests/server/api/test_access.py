@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 
 import httpx
 import pytest
@@ -24,7 +23,7 @@ from qalx_api_client.api.worker import get_worker, list_workers, update_worker
 from tests.support.servers import LiveServer
 
 from .conftest import Tenant
-from .helpers import error, ok, present, query
+from .helpers import error, ok, present, query, uuid_of
 
 
 def test_health_needs_no_token(live: LiveServer) -> None:
@@ -48,7 +47,7 @@ def test_missing_header_is_401_naming_the_scheme(live: LiveServer) -> None:
 def test_companies_never_see_each_other(tenant: Tenant, other_tenant: Tenant) -> None:
     body = models.ItemCreate.from_dict({"data": {"secret": 1}, "file": {"name": "s.txt"}})
     mine = ok(create_item.sync_detailed(client=tenant.client, body=body), 201)
-    guid = uuid.UUID(hex=mine.guid.uuid)
+    guid = uuid_of(mine.guid)
     theirs = other_tenant.client
 
     # Another company's guid is answered like a missing one, for every operation.
@@ -75,7 +74,7 @@ def test_companies_never_see_each_other(tenant: Tenant, other_tenant: Tenant) ->
 def test_workers_of_another_company_are_404(tenant: Tenant, other_tenant: Tenant) -> None:
     bot = ok(create_bot.sync_detailed(client=tenant.client, body=models.BotCreate(name="b")), 201)
     token = present(present(bot.info).credentials).token
-    guid = uuid.UUID(hex=bot.guid.uuid)
+    guid = uuid_of(bot.guid)
     (worker,) = present(
         ok(
             replace_bot_workers.sync_detailed(
@@ -83,7 +82,7 @@ def test_workers_of_another_company_are_404(tenant: Tenant, other_tenant: Tenant
             )
         ).workers
     )
-    worker_guid = uuid.UUID(hex=worker.guid.uuid)
+    worker_guid = uuid_of(worker.guid)
     error(list_workers.sync_detailed(guid, client=other_tenant.client), 404)
     error(get_worker.sync_detailed(guid, worker_guid, client=other_tenant.client), 404)
     stop = models.WorkerUpdate.from_dict({"signal": {"stop": True}})
@@ -170,7 +169,6 @@ def test_unsupported_aggregate_stage_is_refused_up_front(tenant: Tenant) -> None
     ("body", "says"),
     [
         (b'{"meta": {"x": "a\\u0000b"}}', "NUL"),
-        (b'{"data": {"x": NaN}}', "NaN"),
         (b'{"data": {"\\udaa1": 1}}', "surrogate"),
     ],
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 from typing import Any
 
@@ -9,10 +10,18 @@ import httpx
 import pytest
 
 from qalx_api_client import models
-from qalx_api_client.api.blueprint import create_blueprint, list_blueprints, update_blueprint
+from qalx_api_client.api.blueprint import (
+    archive_blueprint,
+    create_blueprint,
+    list_blueprints,
+    update_blueprint,
+)
+from qalx_api_client.api.bot import archive_bot, create_bot, list_bots
 from qalx_api_client.api.factory import (
+    archive_factory,
     create_factory,
     get_factory,
+    list_factories,
     update_factory,
     validate_factory_plan,
 )
@@ -24,12 +33,12 @@ from qalx_api_client.api.notification import (
     delete_notification,
     list_notifications,
 )
-from qalx_api_client.api.queue import create_queue, get_queue, list_queues
+from qalx_api_client.api.queue import archive_queue, create_queue, get_queue, list_queues
 from qalx_api_client.api.set_ import create_set, get_set, update_set
 from qalx_api_client.api.tags import validate_tags
 
 from .conftest import Tenant
-from .helpers import doc, error, ok, present, query, save_body
+from .helpers import doc, error, hex_of, ok, present, query, save_body, uuid_of
 
 
 def _item(tenant: Tenant) -> models.Item:
@@ -41,13 +50,13 @@ def _item(tenant: Tenant) -> models.Item:
 
 def test_set_refs_come_back_as_guids_whatever_form_was_sent(tenant: Tenant) -> None:
     a, b = _item(tenant), _item(tenant)
-    hyphenated = str(uuid.UUID(hex=a.guid.uuid))
-    body = {"items": {"first": hyphenated, "second": {"$uuid": b.guid.uuid}}, "meta": {}}
+    hyphenated = str(uuid_of(a.guid))
+    body = {"items": {"first": hyphenated, "second": {"$uuid": hex_of(b.guid)}}, "meta": {}}
     created = ok(
         create_set.sync_detailed(client=tenant.client, body=models.SetWrite.from_dict(body)), 201
     )
     refs = present(created.items).to_dict()
-    assert refs == {"first": {"$uuid": a.guid.uuid}, "second": {"$uuid": b.guid.uuid}}
+    assert refs == {"first": {"$uuid": hex_of(a.guid)}, "second": {"$uuid": hex_of(b.guid)}}
 
     # pyqalx's unpack: look the children up by `guid $in`, then match by equality.
     children = ok(
@@ -57,15 +66,15 @@ def test_set_refs_come_back_as_guids_whatever_form_was_sent(tenant: Tenant) -> N
             limit=100,
         )
     )
-    assert {i.guid.uuid for i in children.data} == {a.guid.uuid, b.guid.uuid}
+    assert {hex_of(i.guid) for i in children.data} == {hex_of(a.guid), hex_of(b.guid)}
 
     # A save sends the unpacked refs back as strings; they stay guids.
-    guid = uuid.UUID(hex=created.guid.uuid)
+    guid = uuid_of(created.guid)
     saved = save_body(doc(created)) | {"items": {"first": hyphenated}}
     updated = ok(
         update_set.sync_detailed(guid, client=tenant.client, body=models.SetWrite.from_dict(saved))
     )
-    assert present(updated.items).to_dict() == {"first": {"$uuid": a.guid.uuid}}
+    assert present(updated.items).to_dict() == {"first": {"$uuid": hex_of(a.guid)}}
     assert doc(ok(get_set.sync_detailed(guid, client=tenant.client))) == doc(updated)
 
 
@@ -76,10 +85,10 @@ def test_group_of_sets(tenant: Tenant) -> None:
         ),
         201,
     )
-    body = models.GroupWrite.from_dict({"sets": {"batch": str(uuid.UUID(hex=set_.guid.uuid))}})
+    body = models.GroupWrite.from_dict({"sets": {"batch": str(uuid_of(set_.guid))}})
     group = ok(create_group.sync_detailed(client=tenant.client, body=body), 201)
-    fetched = ok(get_group.sync_detailed(uuid.UUID(hex=group.guid.uuid), client=tenant.client))
-    assert present(fetched.sets).to_dict() == {"batch": {"$uuid": set_.guid.uuid}}
+    fetched = ok(get_group.sync_detailed(uuid_of(group.guid), client=tenant.client))
+    assert present(fetched.sets).to_dict() == {"batch": {"$uuid": hex_of(set_.guid)}}
 
 
 def test_set_refs_must_be_guids(tenant: Tenant) -> None:
@@ -89,6 +98,14 @@ def test_set_refs_must_be_guids(tenant: Tenant) -> None:
 
 
 SCHEMA: dict[str, Any] = {"type": "object", "entity_type": "item", "properties": {}}
+
+
+def test_refs_as_bson_binary_are_stored_as_guids(tenant: Tenant) -> None:
+    item = _item(tenant)
+    binary = {"$binary": base64.b64encode(bytes.fromhex(hex_of(item.guid))).decode(), "$type": "04"}
+    body = models.SetWrite.from_dict({"items": {"only": binary}})
+    created = ok(create_set.sync_detailed(client=tenant.client, body=body), 201)
+    assert present(created.items).to_dict() == {"only": {"$uuid": hex_of(item.guid)}}
 
 
 def test_blueprint_names_are_unique_per_company(tenant: Tenant, other_tenant: Tenant) -> None:
@@ -114,11 +131,41 @@ def test_blueprint_names_are_unique_per_company(tenant: Tenant, other_tenant: Te
     )
     rename = models.BlueprintUpdate.from_dict({"name": "Dims"})
     error(
-        update_blueprint.sync_detailed(
-            uuid.UUID(hex=second.guid.uuid), client=tenant.client, body=rename
-        ),
+        update_blueprint.sync_detailed(uuid_of(second.guid), client=tenant.client, body=rename),
         409,
     )
+
+
+NAMED: dict[str, tuple[Any, Any, Any, Any, dict[str, Any]]] = {
+    "blueprint": (
+        create_blueprint,
+        archive_blueprint,
+        list_blueprints,
+        models.BlueprintCreate,
+        {"schema": SCHEMA},
+    ),
+    "queue": (create_queue, archive_queue, list_queues, models.QueueCreate, {}),
+    "bot": (create_bot, archive_bot, list_bots, models.BotCreate, {}),
+    "factory": (create_factory, archive_factory, list_factories, models.FactoryCreate, {}),
+}
+
+
+@pytest.mark.parametrize("entity_type", sorted(NAMED))
+def test_archived_entities_free_their_name(tenant: Tenant, entity_type: str) -> None:
+    create, archive, list_, model, extra = NAMED[entity_type]
+    body = model.from_dict({"name": "reused", "meta": {}, "tags": [], **extra})
+    first = ok(create.sync_detailed(client=tenant.client, body=body), 201)
+    ok(archive.sync_detailed(uuid_of(first.guid), client=tenant.client))
+    # pyqalx's get_or_create: get_by_name finds nothing (archived entities leave lists), so
+    # it adds one of the same name.
+    by_name = query({"name": "reused"})
+    assert ok(list_.sync_detailed(client=tenant.client, query=by_name, limit=2)).data == []
+    second = ok(create.sync_detailed(client=tenant.client, body=body), 201)
+    assert hex_of(second.guid) != hex_of(first.guid)
+    found = ok(list_.sync_detailed(client=tenant.client, query=by_name, limit=2)).data
+    assert [hex_of(e.guid) for e in found] == [hex_of(second.guid)]
+    if entity_type in ("blueprint", "queue"):  # names of live ones still clash
+        error(create.sync_detailed(client=tenant.client, body=body), 409)
 
 
 def test_blueprint_schema_needs_entity_type(tenant: Tenant) -> None:
@@ -139,7 +186,7 @@ def test_queue_create_and_unique_name(tenant: Tenant) -> None:
     created = ok(create_queue.sync_detailed(client=tenant.client, body=body), 201)
     assert present(created.parameters).visibility_timeout == 30
     error(create_queue.sync_detailed(client=tenant.client, body=body), 409)
-    fetched = ok(get_queue.sync_detailed(uuid.UUID(hex=created.guid.uuid), client=tenant.client))
+    fetched = ok(get_queue.sync_detailed(uuid_of(created.guid), client=tenant.client))
     assert fetched.name == "beams"
     listed = ok(list_queues.sync_detailed(client=tenant.client, query=query({"name": "beams"})))
     assert listed.query.count == 1
@@ -169,7 +216,7 @@ def test_factory_plan_file_and_bot_refs(tenant: Tenant) -> None:
     assert httpx.put(created_doc["plan"]["put_url"], content=plan).status_code < 400
     assert httpx.get(created_doc["plan"]["url"]).content == plan
 
-    guid = uuid.UUID(hex=created.guid.uuid)
+    guid = uuid_of(created.guid)
     bot_ref = str(uuid.uuid4())
     saved = save_body(created_doc, keep_status=True) | {
         "status": "deployed",
@@ -232,7 +279,7 @@ def test_notifications_crud(tenant: Tenant) -> None:
     )
     created = ok(create_notification.sync_detailed(client=tenant.client, body=body), 201)
     assert doc(created)["cc"] == [] and doc(created)["bcc"] == []
-    guid = uuid.UUID(hex=created.guid.uuid)
+    guid = uuid_of(created.guid)
     ok(archive_notification.sync_detailed(guid, client=tenant.client))
     assert ok(list_notifications.sync_detailed(client=tenant.client)).query.count == 0
     assert delete_notification.sync_detailed(guid, client=tenant.client).status_code == 204

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 import uuid
 
 import httpx
@@ -19,7 +21,7 @@ from qalx_api_client.api.item import (
 from qalx_api_client.models import CreateItemQalxBulk
 
 from .conftest import Tenant
-from .helpers import doc, error, ok, present, query, save_body
+from .helpers import doc, error, hex_of, ok, present, query, save_body
 
 WHEN = {"$date": 1764000000000, "$zone": None, "$offset": None}
 
@@ -171,11 +173,11 @@ def test_archived_items_leave_lists_unless_asked_for(tenant: Tenant) -> None:
     ok(archive_item.sync_detailed(_guid(gone), client=tenant.client))
 
     listed = ok(list_items.sync_detailed(client=tenant.client))
-    assert [i.guid.uuid for i in listed.data] == [kept["guid"]["$uuid"]]  # type: ignore[index]
+    assert [hex_of(i.guid) for i in listed.data] == [kept["guid"]["$uuid"]]  # type: ignore[index]
     archived = ok(
         list_items.sync_detailed(client=tenant.client, query=query({"info.archived": True}))
     )
-    assert [i.guid.uuid for i in archived.data] == [gone["guid"]["$uuid"]]  # type: ignore[index]
+    assert [hex_of(i.guid) for i in archived.data] == [gone["guid"]["$uuid"]]  # type: ignore[index]
 
 
 def test_bulk_create_reports_per_index_errors(tenant: Tenant) -> None:
@@ -205,10 +207,19 @@ def test_bulk_create_reports_per_index_errors(tenant: Tenant) -> None:
     assert (result.items_created, result.items_errored) == (2, 1)
     assert [present(i.data)["i"] for i in result.items] == [0, 2]
     assert list(result.errors.additional_properties) == ["1"]
-    assert "file.name" in result.errors.additional_properties["1"].detail
+    failed = result.errors.additional_properties["1"]
+    assert isinstance(failed, models.Error)
+    assert "file.name" in present(failed.detail)
     assert present(result.items[0].tags) == []  # its own (empty) tags win
     assert present(result.items[1].tags)[0].value == "beams"  # shared tags fill in
     assert present(result.items[1].file).put_url
+
+
+def test_a_bulk_body_without_the_bulk_header_is_refused(tenant: Tenant) -> None:
+    body = models.ItemBulkCreate.from_dict({"items": [{"data": {"i": 0}}]})
+    refused = error(create_item.sync_detailed(client=tenant.client, body=body), 400)
+    assert "qalx-bulk" in refused.detail
+    assert ok(list_items.sync_detailed(client=tenant.client)).query.total == 0
 
 
 def test_query_errors_are_400_naming_the_problem(tenant: Tenant) -> None:
@@ -252,3 +263,97 @@ def test_sort_follows_mongodb_type_order(tenant: Tenant) -> None:
     page = ok(list_items.sync_detailed(client=tenant.client, sort=["data__v"]))
     values = [present(i.data).to_dict().get("v", "missing") for i in page.data]
     assert values == [None, "missing", 1.5, 3, "a", "b", True]
+
+
+def test_unreadable_sort_keys_are_refused_naming_the_key(tenant: Tenant) -> None:
+    _add(tenant, data={"x": 1})
+    for bad in ("data.x:-1", "--x", "-", "data..x", "a,,b"):
+        problem = error(list_items.sync_detailed(client=tenant.client, sort=[bad]), 400)
+        assert repr(bad) in problem.detail, problem.detail
+    empty = error(list_items.sync_detailed(client=tenant.client, sort=[""]), 400)
+    assert "sort" in empty.detail
+
+
+def test_aggregate_runs_harmless_stages_and_names_refused_ones(tenant: Tenant) -> None:
+    for v in (1, 2, 3):
+        _add(tenant, data={"v": v}, meta={"kind": "odd" if v % 2 else "even"})
+    pipeline = [
+        {"$set": {"k": "$meta.kind"}},
+        {"$addFields": {"data.double": "$data.v"}},
+        {
+            "$facet": {
+                "n": [{"$count": "n"}],
+                "odd": [{"$match": {"k": "odd"}}, {"$sort": {"data.v": -1}}],
+            }
+        },
+    ]
+    body = models.AggregateRequest(aggregate=query(pipeline))
+    (row,) = [
+        r.to_dict() for r in ok(aggregate_items.sync_detailed(client=tenant.client, body=body)).data
+    ]
+    assert row["n"] == [{"n": 3}]
+    assert [(d["data"]["v"], d["data"]["double"], d["k"]) for d in row["odd"]] == [
+        (3, 3, "odd"),
+        (1, 1, "odd"),
+    ]
+    for stage in ({"$out": "x"}, {"$merge": "x"}, {"$lookup": {"from": "item"}}):
+        refused = models.AggregateRequest(aggregate=query([{"$match": {}}, stage]))
+        problem = error(aggregate_items.sync_detailed(client=tenant.client, body=refused), 400)
+        assert next(iter(stage)) in problem.detail
+        assert problem.code == "unsupported_operator"
+
+
+def _wire(tenant: Tenant, method: str, path: str, body: object = None, **params: object) -> object:
+    """A call as pyqalx makes it: bodies written and answers read by Python's json, which
+    writes and reads bare NaN and Infinity."""
+    answer = httpx.request(
+        method,
+        tenant.live.base_url + path,
+        content=None if body is None else json.dumps(body).encode(),
+        params=params,  # type: ignore[arg-type]
+        headers={"Authorization": f"Token {tenant.token}", "Content-Type": "application/json"},
+    )
+    assert answer.status_code < 300, (answer.status_code, answer.text)
+    return json.loads(answer.content)
+
+
+def test_nan_and_infinity_are_stored_answered_queried_and_sorted(tenant: Tenant) -> None:
+    nan, inf = float("nan"), float("inf")
+    values: list[object] = [1.5, inf, nan, -inf, [nan, 2]]
+    guids = []
+    for v in values:
+        made = _wire(tenant, "POST", "item", {"data": {"x": v, "deep": {"y": [v]}}, "meta": {}})
+        assert isinstance(made, dict)
+        guids.append(made["guid"]["$uuid"])
+    raw = httpx.get(
+        f"{tenant.live.base_url}item/{uuid.UUID(hex=guids[2])}",
+        headers={"Authorization": f"Token {tenant.token}"},
+    ).content
+    assert b'"x":NaN' in raw and b"$numberDouble" not in raw  # bare tokens on the wire
+    read = _wire(tenant, "GET", f"item/{uuid.UUID(hex=guids[1])}")
+    assert isinstance(read, dict) and read["data"] == {"x": inf, "deep": {"y": [inf]}}
+
+    def found(filt: object, **params: object) -> list[str]:
+        page = _wire(tenant, "GET", "item", query=json.dumps(filt), **params)
+        assert isinstance(page, dict)
+        return [row["guid"]["$uuid"] for row in page["data"]]
+
+    assert found({"data.x": nan}) == [guids[2], guids[4]]  # NaN equals NaN, as in MongoDB
+    assert found({"data.x": {"$gt": 1}}) == [guids[0], guids[1], guids[4]]
+    assert found({"data.x": {"$lt": 0}}) == [guids[3]]
+    assert found({"data.x": {"$numberDouble": "-Infinity"}}) == [guids[3]]
+    order = found({"data.x": {"$type": "double"}}, sort="data.x")
+    # NaN lowest, then -Infinity ... Infinity; the array [NaN, 2] sorts as an array, after
+    assert order == [guids[2], guids[3], guids[0], guids[1], guids[4]]
+    # Updates and bulk creates take them too; aggregation sums them.
+    _wire(tenant, "PATCH", f"item/{uuid.UUID(hex=guids[0])}", {"data": {"x": -inf}})
+    assert found({"data.x": -inf}) == [guids[0], guids[3]]
+    total = _wire(
+        tenant,
+        "POST",
+        "item/aggregate",
+        {"aggregate": json.dumps([{"$group": {"_id": None, "t": {"$sum": "$data.x"}}}])},
+    )
+    assert isinstance(total, dict)
+    (row,) = total["data"]
+    assert math.isnan(row["t"])  # inf + -inf + nan

@@ -26,7 +26,7 @@ from qalx_api_client.api.queue import (
 )
 
 from .conftest import Tenant
-from .helpers import doc, error, ok, present, query
+from .helpers import doc, error, ok, present, query, uuid_of
 
 
 def _queue(tenant: Tenant, name: str = "beams", **parameters: int) -> dict[str, Any]:
@@ -110,10 +110,7 @@ def test_bot_tokens_get_credentials_that_die_with_the_bot(tenant: Tenant) -> Non
     sqs = _sqs(info)
     sqs.get_queue_attributes(QueueUrl=info["queue_url"], AttributeNames=["VisibilityTimeout"])
 
-    assert (
-        delete_bot.sync_detailed(uuid.UUID(hex=bot.guid.uuid), client=tenant.client).status_code
-        == 204
-    )
+    assert delete_bot.sync_detailed(uuid_of(bot.guid), client=tenant.client).status_code == 204
     with pytest.raises(ClientError):
         sqs.get_queue_attributes(QueueUrl=info["queue_url"], AttributeNames=["VisibilityTimeout"])
 
@@ -162,6 +159,20 @@ def test_archiving_or_deleting_a_queue_removes_its_messages(tenant: Tenant, remo
     if remove == "delete":
         again = _queue(tenant)["info"]
         assert "Messages" not in _sqs(again).receive_message(QueueUrl=again["queue_url"])
+
+
+def test_an_archived_queues_name_serves_a_new_queue(tenant: Tenant) -> None:
+    old = _queue(tenant)
+    old_guid = uuid.UUID(old["guid"]["$uuid"])
+    ok(archive_queue.sync_detailed(old_guid, client=tenant.client))
+    new = _queue(tenant)["info"]
+    sqs = _sqs(new)
+    entity = str(uuid.uuid4())
+    _send(sqs, new["queue_url"], entity)
+    # Deleting the archived queue leaves the new one of the same name alone.
+    assert delete_queue.sync_detailed(old_guid, client=tenant.client).status_code == 204
+    got = sqs.receive_message(QueueUrl=new["queue_url"], WaitTimeSeconds=1)["Messages"]
+    assert json.loads(got[0]["Body"])["entity_guid"] == entity
 
 
 def test_dead_letters_are_listed_and_replayed(tenant: Tenant) -> None:

@@ -18,7 +18,7 @@ from qalx_server.settings import Settings
 from tests.support.live import serve
 from tests.support.moto import ACCESS_KEY, REGION, SECRET_KEY, moto_server
 
-from .helpers import ok, present
+from .helpers import ok, present, uuid_of
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +89,7 @@ def test_files_go_to_s3_through_presigned_urls(
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
     assert len(keys) == 1 and keys[0].endswith("/result.bin")
 
-    guid = uuid.UUID(hex=item.guid.uuid)
+    guid = uuid_of(item.guid)
     again = ok(get_item.sync_detailed(guid, client=client))
     assert httpx.get(present(present(again.file).url)).content == payload
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
-import uuid
+from pathlib import Path
 
+import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -12,11 +15,12 @@ from qalx_api_client import models
 from qalx_api_client.api.bot import create_bot, get_bot, replace_bot_workers
 from qalx_api_client.api.item import aggregate_items, create_item
 from qalx_api_client.api.worker import update_worker
-from qalx_server.store.tables import metadata
-from tests.support.servers import LiveServer
+from qalx_server.store.database import Database
+from qalx_server.store.tables import companies, entities, metadata
+from tests.support.servers import BACKENDS, LiveServer, database_url
 
 from .conftest import Tenant
-from .helpers import ok, present, query
+from .helpers import ok, present, query, uuid_of
 
 
 def test_migrations_build_exactly_the_declared_schema(live: LiveServer) -> None:
@@ -24,10 +28,46 @@ def test_migrations_build_exactly_the_declared_schema(live: LiveServer) -> None:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_migration_frees_the_names_of_entities_archived_before_it(
+    backend: str, tmp_path: Path
+) -> None:
+    with database_url(backend, tmp_path) as url:
+        db = Database(url)
+        try:
+            db.migrate("0002")
+            with db.write() as conn:
+                company = conn.execute(
+                    companies.insert().values(
+                        guid="c" * 32, name="co", created_at=dt.datetime.now(dt.UTC)
+                    )
+                ).inserted_primary_key
+                assert company is not None
+                for n, archived in enumerate([True, False]):
+                    conn.execute(
+                        entities.insert().values(
+                            company_id=company[0],
+                            entity_type="queue",
+                            guid=f"{n}" * 32,
+                            unique_name=f"q{n}",
+                            archived=archived,
+                            doc={},
+                        )
+                    )
+            db.migrate()
+            with db.read() as conn:
+                held = conn.execute(
+                    sa.select(entities.c.unique_name).order_by(entities.c.guid)
+                ).scalars()
+                assert list(held) == [None, "q1"]
+        finally:
+            db.dispose()
+
+
 def test_concurrent_worker_updates_are_all_kept(tenant: Tenant) -> None:
     bot = ok(create_bot.sync_detailed(client=tenant.client, body=models.BotCreate(name="b")), 201)
     token = present(present(bot.info).credentials).token
-    guid = uuid.UUID(hex=bot.guid.uuid)
+    guid = uuid_of(bot.guid)
     body = models.ReplaceWorkers(workers=8)
     workers = present(
         ok(
@@ -45,7 +85,7 @@ def test_concurrent_worker_updates_are_all_kept(tenant: Tenant) -> None:
                 state = models.WorkerUpdate.from_dict({"status": {"message": f"{index}:{step}"}})
                 ok(
                     update_worker.sync_detailed(
-                        guid, uuid.UUID(hex=workers[index].guid.uuid), client=client, body=state
+                        guid, uuid_of(workers[index].guid), client=client, body=state
                     )
                 )
         except BaseException as exc:  # surfaced below

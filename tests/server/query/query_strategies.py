@@ -27,6 +27,9 @@ Two families:
   - ``$not`` where no value is reached (``o: []``; mongomock never matches);
   - null, ``$ne``, ``$nin``, ``$not``, ``$exists: false`` on numeric paths (mongomock
     returns no candidate for an index past the end or on an object).
+  - NaN as an operand (mongomock's Python equality: ``{a: NaN}`` never matches, and
+    ``$ne: NaN`` matches NaN; MongoDB's NaN equals NaN): NaN is in documents only;
+    infinities are ordinary numbers to both, so they are operands too.
 * ``wide_*``: every shape, including the ones above, used to check that the SQL
   compilers agree with the Python matcher (our specification).
 """
@@ -49,7 +52,8 @@ DATES = [
     dt.datetime(2020, 6, 1, 12, 30, 0, 123000, tzinfo=dt.UTC),
 ]
 INTS = [-3, 2, 5, 42, 2**40]
-FLOATS = [2.5, -0.5, 5.0, 1e-5]
+FLOATS = [2.5, -0.5, 5.0, 1e-5, float("inf"), -float("inf")]
+NAN = float("nan")
 STRINGS = ["", "a", "ab", "B", "é", "a\nb", "x y"]
 
 scalars = st.one_of(
@@ -61,15 +65,19 @@ scalars = st.one_of(
     st.sampled_from(UUIDS),
     st.sampled_from(DATES),
 )
-wide_scalars = st.one_of(scalars, st.sampled_from([0, 1, 0.0, 1.0, 2**31 + 5]))
+doc_scalars = st.one_of(scalars, st.just(NAN))
+"""What documents hold: the operands, and NaN."""
+wide_scalars = st.one_of(doc_scalars, st.sampled_from([0, 1, 0.0, 1.0, 2**31 + 5]))
 non_null_scalars = scalars.filter(lambda v: v is not None)
 
-leaf_obj = st.fixed_dictionaries({}, optional={"x": scalars, "y": scalars})
+leaf_obj = st.fixed_dictionaries({}, optional={"x": doc_scalars, "y": doc_scalars})
 inner_obj = st.fixed_dictionaries(
     {},
     optional={
-        "x": st.one_of(scalars, st.lists(scalars, max_size=3)),
-        "y": st.one_of(scalars, st.lists(st.one_of(scalars, leaf_obj), max_size=3), leaf_obj),
+        "x": st.one_of(doc_scalars, st.lists(doc_scalars, max_size=3)),
+        "y": st.one_of(
+            doc_scalars, st.lists(st.one_of(doc_scalars, leaf_obj), max_size=3), leaf_obj
+        ),
         "z": leaf_obj,
     },
 )
@@ -77,8 +85,10 @@ inner_obj = st.fixed_dictionaries(
 oracle_docs = st.fixed_dictionaries(
     {},
     optional={
-        "a": st.one_of(scalars, st.lists(scalars, max_size=3)),
-        "b": st.one_of(scalars, st.lists(st.one_of(scalars, leaf_obj), max_size=3), inner_obj),
+        "a": st.one_of(doc_scalars, st.lists(doc_scalars, max_size=3)),
+        "b": st.one_of(
+            doc_scalars, st.lists(st.one_of(doc_scalars, leaf_obj), max_size=3), inner_obj
+        ),
         # min_size=1: mongomock gives an empty array no candidates, so "$not" on "o.x"
         # fails to match (Mongo: the negation of a non-match matches)
         "o": st.one_of(inner_obj, st.lists(inner_obj, min_size=1, max_size=3)),

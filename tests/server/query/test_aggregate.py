@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import mongomock
@@ -81,11 +82,25 @@ middle_stage: st.SearchStrategy[dict[str, Any]] = st.one_of(
     st.builds(lambda n: {"$skip": n}, st.integers(0, 3)),
     st.builds(lambda n: {"$limit": n}, st.integers(1, 4)),
     st.sampled_from([{"$project": {"g": 1, "v": 1}}, {"$project": {"arr": 0, "o": 0}}]),
+    st.sampled_from(
+        [
+            {"$addFields": {"w": "$v", "o.z": 1, "c": "const"}},
+            {"$set": {"w": "$o.k", "v": "$g"}},
+        ]
+    ),
 )
 final_stage: st.SearchStrategy[dict[str, Any]] = st.one_of(
     st.builds(lambda i, a: {"$group": {"_id": i, **a}}, group_id, accumulators),
     st.just({"$count": "total"}),
     st.just({"$project": {"_id": 1, "vv": "$v", "k": "$o.k"}}),
+    st.just(
+        {
+            "$facet": {
+                "first": [{"$sort": {"_id": 1}}, {"$limit": 2}, {"$project": {"v": 1}}],
+                "big": [{"$match": {"v": {"$gt": 0}}}, {"$sort": {"_id": -1}}, {"$set": {"x": 1}}],
+            }
+        }
+    ),
 )
 
 
@@ -192,11 +207,74 @@ def test_pipeline_examples() -> None:
         [{"$match": {"$expr": {"$function": {"body": "x"}}}}],
         [{"$limit": 1}, {"$merge": "x"}],
         [{"$group": {"_id": {"$toUpper": "$a"}}}],
+        [{"$addFields": {"x": {"$function": {"body": "x"}}}}],
+        [{"$set": {"x": {"$add": ["$a", 1]}}}],
+        [{"$facet": {"a": [{"$facet": {"b": []}}]}}],
+        [{"$facet": {"a": [{"$out": "x"}]}}],
+        [{"$facet": {"a": [{"$lookup": {"from": "x"}}]}}],
+        [{"$graphLookup": {"from": "x"}}],
     ],
 )
 def test_refuses_unsupported(pipeline: list[Any]) -> None:
     with pytest.raises(UnsupportedOperator):
         parse_pipeline(pipeline)
+
+
+@pytest.mark.parametrize(
+    ("pipeline", "named"),
+    [
+        ([{"$out": "x"}], "$out"),
+        ([{"$merge": {"into": "x"}}], "$merge"),
+        ([{"$lookup": {"from": "item"}}], "$lookup"),
+        ([{"$facet": {"a": [{"$match": {}}, {"$merge": "x"}]}}], "$merge"),
+        ([{"$addFields": {"x": {"$function": {"body": "1"}}}}], "$function"),
+        ([{"$group": {"_id": 1, "x": {"$accumulator": {}}}}], "$accumulator"),
+        ([{"$match": {"$where": "1"}}], "$where"),
+    ],
+)
+def test_refusals_name_the_stage_or_operator(pipeline: list[Any], named: str) -> None:
+    with pytest.raises(UnsupportedOperator) as refused:
+        parse_pipeline(pipeline)
+    assert named in str(refused.value)
+
+
+def test_facet_stages_count_towards_the_stage_limit() -> None:
+    sub = [{"$skip": 0}] * 30
+    parse_pipeline([{"$facet": {"a": sub}}])
+    with pytest.raises(QueryError, match="stages"):
+        parse_pipeline([{"$facet": {"a": sub, "b": sub}}])
+
+
+def test_no_stage_holds_more_than_the_document_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    module = importlib.import_module("qalx_server.store.query.aggregate")
+    monkeypatch.setattr(module, "MAX_DOCUMENTS", 5)
+    docs = [{"_id": 1, "arr": list(range(6))}]
+    assert aggregate([{"$unwind": "$arr"}, {"$count": "n"}], docs) == [{"n": 6}]  # streamed
+    holding: list[dict[str, Any]] = [{"$sort": {"arr": 1}}, {"$facet": {"all": []}}]
+    for held in holding:
+        with pytest.raises(QueryError, match="more than 5 documents"):
+            aggregate([{"$unwind": "$arr"}, held], docs)
+
+
+def test_add_fields_and_facet_examples() -> None:
+    docs = [{"_id": 1, "v": 2, "o": {"k": "x"}}, {"_id": 2, "v": None}]
+    assert aggregate(
+        [{"$addFields": {"w": "$v", "o.z": 1}}, {"$project": {"w": 1, "o": 1}}], docs
+    ) == [
+        {"_id": 1, "w": 2, "o": {"k": "x", "z": 1}},
+        {"_id": 2, "w": None, "o": {"z": 1}},
+    ]
+    assert aggregate(
+        [
+            {
+                "$facet": {
+                    "n": [{"$count": "n"}],
+                    "two": [{"$match": {"v": 2}}, {"$set": {"s": "$o.k"}}],
+                }
+            }
+        ],
+        docs,
+    ) == [{"n": [{"n": 2}], "two": [{"_id": 1, "v": 2, "o": {"k": "x"}, "s": "x"}]}]
 
 
 @pytest.mark.parametrize(

@@ -132,3 +132,43 @@ def test_odd_keys(doc_table: DocTable) -> None:
     docs = from_python([{"we ird\"k'ey": {"x.y": 1, "$n": 2}}, {"we ird\"k'ey": {"z": 1}}])
     doc_table.load(docs)
     assert doc_table.ids({"we ird\"k'ey.z": 1}) == [1]
+
+
+NAN, INF = float("nan"), float("inf")
+NUMBERS = from_python([{"x": NAN}, {"x": INF}, {"x": -INF}, {"x": 1}, {"x": [NAN, 2]}, {"x": "a"}])
+NONFINITE_CASES: list[tuple[dict[str, Any], list[int]]] = [
+    ({"x": NAN}, [0, 4]),  # MongoDB: NaN equals NaN (mongomock says otherwise)
+    ({"x": {"$ne": NAN}}, [1, 2, 3, 5]),
+    ({"x": {"$in": [NAN, 1]}}, [0, 3, 4]),
+    ({"x": INF}, [1]),
+    ({"x": {"$gt": 0}}, [1, 3, 4]),  # NaN is in no range; Infinity tops every one
+    ({"x": {"$lt": 0}}, [2]),
+    ({"x": {"$lte": 1}}, [2, 3]),
+    ({"x": {"$gte": NAN}}, [0, 4]),  # only NaN, as MongoDB's matcher has it
+    ({"x": {"$lte": NAN}}, [0, 4]),
+    ({"x": {"$gt": NAN}}, []),
+    ({"x": {"$lt": NAN}}, []),
+    ({"x": {"$gt": INF}}, []),
+    ({"x": {"$gte": INF}}, [1]),
+    ({"x": {"$lt": INF}}, [2, 3, 4]),
+    ({"x": {"$lte": INF}}, [1, 2, 3, 4]),
+    ({"x": {"$gt": -INF}}, [1, 3, 4]),
+    ({"x": {"$gte": -INF}}, [1, 2, 3, 4]),
+    ({"x": {"$lt": -INF}}, []),
+    ({"x": {"$type": "double"}}, [0, 1, 2, 4]),
+    ({"x": {"$type": "number"}}, [0, 1, 2, 3, 4]),
+    ({"x": {"$type": "int"}}, [3, 4]),
+    ({"x": {"$type": "object"}}, []),  # the stored wrapper is a number, not an object
+    ({"x": {"$elemMatch": {"$gte": NAN}}}, [4]),
+    ({"x": {"$not": {"$gt": 0}}}, [0, 2, 5]),
+    ({"x": {"$numberDouble": "Infinity"}}, [1]),  # Extended JSON v2 spelling
+]
+
+
+@pytest.mark.parametrize(
+    ("filt", "expected"), NONFINITE_CASES, ids=[str(c[0]) for c in NONFINITE_CASES]
+)
+def test_nonfinite_numbers(doc_table: DocTable, filt: dict[str, Any], expected: list[int]) -> None:
+    assert [i for i, d in enumerate(NUMBERS) if matches(filt, d)] == expected, "python"
+    doc_table.load(NUMBERS)
+    assert doc_table.ids(filt) == expected, doc_table.dialect

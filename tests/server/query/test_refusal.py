@@ -68,7 +68,7 @@ MALFORMED: list[dict[str, Any]] = [
     {"a": {"$uuid": "not-a-uuid"}},
     {"a": {"$date": "yesterday"}},
     {"a": {"$date": {"$numberLong": "x"}}},
-    {"a": float("nan")},
+    {"a": {"$numberDouble": "not a number"}},
 ]
 
 
@@ -121,3 +121,16 @@ def test_canonical_operands() -> None:
     assert canonical({"$date": "1970-01-01T00:00:01Z", "$zone": "UTC"})["$date"] == 1000
     assert canonical({"$binary": "ASNFZ4mrze8BI0VniavN7w==", "$type": "04"}) == {"$uuid": h}
     assert canonical({"x": [{"$numberLong": "7"}]}) == {"x": [7]}
+    assert canonical({"x": [float("nan"), float("inf"), -float("inf"), 1.5]}) == {
+        "x": [
+            {"$numberDouble": "NaN"},
+            {"$numberDouble": "Infinity"},
+            {"$numberDouble": "-Infinity"},
+            1.5,
+        ]
+    }
+    assert canonical({"$numberDouble": "-Infinity"}) == {"$numberDouble": "-Infinity"}
+    assert canonical({"$numberDouble": "2.5"}) == 2.5
+    nan = to_python(canonical(float("nan")))
+    assert nan != nan
+    assert from_python([float("inf")]) == [{"$numberDouble": "Infinity"}]

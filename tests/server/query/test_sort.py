@@ -112,3 +112,15 @@ def test_parse_sort() -> None:
     for bad in ["-", "", "a.$b", ["a", 3]]:
         with pytest.raises(QueryError):
             parse_sort(bad)  # type: ignore[arg-type]
+
+
+def test_nonfinite_numbers_sort_as_mongodb_orders_them(doc_table: DocTable) -> None:
+    nan, inf = float("nan"), float("inf")
+    docs = from_python([{"s": 1}, {"s": inf}, {"s": nan}, {"s": -inf}, {"s": "a"}, {}, {"s": -5}])
+    doc_table.load(docs)
+    # missing < NaN < -Infinity < numbers < Infinity < strings; descending is the reverse
+    assert sql_order(doc_table, ["s"]) == [5, 2, 3, 6, 0, 1, 4]
+    assert sql_order(doc_table, ["-s"]) == [4, 1, 0, 6, 3, 2, 5]
+    with_ids = [{**d, "_i": i} for i, d in enumerate(docs)]
+    assert [d["_i"] for d in python_sort(with_ids, parse_sort(["s"]))] == [5, 2, 3, 6, 0, 1, 4]
+    assert [d["_i"] for d in python_sort(with_ids, parse_sort(["-s"]))] == [4, 1, 0, 6, 3, 2, 5]

@@ -3,18 +3,20 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
-from ... import errors
 from ...models.blueprint import Blueprint
 from ...models.blueprint_create import BlueprintCreate
 from ...models.error import Error
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: BlueprintCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -31,7 +33,12 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Blueprint | Error | None:
+) -> Blueprint | Error:
+    if response.status_code == 200:
+        response_200 = Blueprint.from_dict(response.json())
+
+        return response_200
+
     if response.status_code == 201:
         response_201 = Blueprint.from_dict(response.json())
 
@@ -67,10 +74,24 @@ def _parse_response(
 
         return response_415
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = Error.from_dict(response.json())
+
+        return response_5xx
+
+    response_default = Error.from_dict(response.json())
+
+    return response_default
 
 
 def _build_response(
@@ -88,14 +109,19 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BlueprintCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Blueprint | Error]:
     """Create a blueprint
 
      Creates a blueprint owned by the token's company and returns it (201).
-    Blueprint names are unique per company: a second `blueprint` with the same name is 409.
+    Blueprint names are unique per company among blueprints not archived: a second `blueprint`
+    with the name of a live one is 409. Archiving a blueprint frees its name, so
+    `get_or_create` of that name makes a new blueprint.
 
     Args:
-        body (BlueprintCreate): Blueprint names are unique per company (409 otherwise).
+        idempotency_key (str | Unset):
+        body (BlueprintCreate): Blueprint names are unique per company among blueprints not
+            archived (409 otherwise).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -107,6 +133,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -120,14 +147,19 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: BlueprintCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Blueprint | Error | None:
     """Create a blueprint
 
      Creates a blueprint owned by the token's company and returns it (201).
-    Blueprint names are unique per company: a second `blueprint` with the same name is 409.
+    Blueprint names are unique per company among blueprints not archived: a second `blueprint`
+    with the name of a live one is 409. Archiving a blueprint frees its name, so
+    `get_or_create` of that name makes a new blueprint.
 
     Args:
-        body (BlueprintCreate): Blueprint names are unique per company (409 otherwise).
+        idempotency_key (str | Unset):
+        body (BlueprintCreate): Blueprint names are unique per company among blueprints not
+            archived (409 otherwise).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -140,6 +172,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -147,14 +180,19 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BlueprintCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Blueprint | Error]:
     """Create a blueprint
 
      Creates a blueprint owned by the token's company and returns it (201).
-    Blueprint names are unique per company: a second `blueprint` with the same name is 409.
+    Blueprint names are unique per company among blueprints not archived: a second `blueprint`
+    with the name of a live one is 409. Archiving a blueprint frees its name, so
+    `get_or_create` of that name makes a new blueprint.
 
     Args:
-        body (BlueprintCreate): Blueprint names are unique per company (409 otherwise).
+        idempotency_key (str | Unset):
+        body (BlueprintCreate): Blueprint names are unique per company among blueprints not
+            archived (409 otherwise).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -166,6 +204,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -177,14 +216,19 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: BlueprintCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Blueprint | Error | None:
     """Create a blueprint
 
      Creates a blueprint owned by the token's company and returns it (201).
-    Blueprint names are unique per company: a second `blueprint` with the same name is 409.
+    Blueprint names are unique per company among blueprints not archived: a second `blueprint`
+    with the name of a live one is 409. Archiving a blueprint frees its name, so
+    `get_or_create` of that name makes a new blueprint.
 
     Args:
-        body (BlueprintCreate): Blueprint names are unique per company (409 otherwise).
+        idempotency_key (str | Unset):
+        body (BlueprintCreate): Blueprint names are unique per company among blueprints not
+            archived (409 otherwise).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -198,6 +242,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed
 

@@ -3,18 +3,20 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
-from ... import errors
 from ...models.bot import Bot
 from ...models.bot_create import BotCreate
 from ...models.error import Error
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: BotCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -31,7 +33,12 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Bot | Error | None:
+) -> Bot | Error:
+    if response.status_code == 200:
+        response_200 = Bot.from_dict(response.json())
+
+        return response_200
+
     if response.status_code == 201:
         response_201 = Bot.from_dict(response.json())
 
@@ -62,10 +69,24 @@ def _parse_response(
 
         return response_415
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = Error.from_dict(response.json())
+
+        return response_5xx
+
+    response_default = Error.from_dict(response.json())
+
+    return response_default
 
 
 def _build_response(
@@ -83,6 +104,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BotCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Bot | Error]:
     """Create a bot
 
@@ -90,6 +112,7 @@ def sync_detailed(
     Needs a user token. The answer's `info.credentials.token` is the new bot's token.
 
     Args:
+        idempotency_key (str | Unset):
         body (BotCreate): Needs a user token (403 with a bot token).
 
     Raises:
@@ -102,6 +125,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -115,6 +139,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: BotCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Bot | Error | None:
     """Create a bot
 
@@ -122,6 +147,7 @@ def sync(
     Needs a user token. The answer's `info.credentials.token` is the new bot's token.
 
     Args:
+        idempotency_key (str | Unset):
         body (BotCreate): Needs a user token (403 with a bot token).
 
     Raises:
@@ -135,6 +161,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -142,6 +169,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BotCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Bot | Error]:
     """Create a bot
 
@@ -149,6 +177,7 @@ async def asyncio_detailed(
     Needs a user token. The answer's `info.credentials.token` is the new bot's token.
 
     Args:
+        idempotency_key (str | Unset):
         body (BotCreate): Needs a user token (403 with a bot token).
 
     Raises:
@@ -161,6 +190,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -172,6 +202,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: BotCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Bot | Error | None:
     """Create a bot
 
@@ -179,6 +210,7 @@ async def asyncio(
     Needs a user token. The answer's `info.credentials.token` is the new bot's token.
 
     Args:
+        idempotency_key (str | Unset):
         body (BotCreate): Needs a user token (403 with a bot token).
 
     Raises:
@@ -193,6 +225,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed
 

@@ -3,18 +3,20 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
-from ... import errors
 from ...models.error import Error
 from ...models.factory import Factory
 from ...models.factory_create import FactoryCreate
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: FactoryCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -31,7 +33,12 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | Factory | None:
+) -> Error | Factory:
+    if response.status_code == 200:
+        response_200 = Factory.from_dict(response.json())
+
+        return response_200
+
     if response.status_code == 201:
         response_201 = Factory.from_dict(response.json())
 
@@ -62,10 +69,24 @@ def _parse_response(
 
         return response_415
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = Error.from_dict(response.json())
+
+        return response_5xx
+
+    response_default = Error.from_dict(response.json())
+
+    return response_default
 
 
 def _build_response(
@@ -83,6 +104,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: FactoryCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | Factory]:
     """Create a factory
 
@@ -90,6 +112,7 @@ def sync_detailed(
     New factories have `status: deploying`. With `plan: {name}` the answer's `plan` carries `put_url`.
 
     Args:
+        idempotency_key (str | Unset):
         body (FactoryCreate): `data`, `encrypt` and `file_key` (which pyqalx sends) are accepted
             and ignored; plans
             are never encrypted.
@@ -104,6 +127,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -117,6 +141,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: FactoryCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | Factory | None:
     """Create a factory
 
@@ -124,6 +149,7 @@ def sync(
     New factories have `status: deploying`. With `plan: {name}` the answer's `plan` carries `put_url`.
 
     Args:
+        idempotency_key (str | Unset):
         body (FactoryCreate): `data`, `encrypt` and `file_key` (which pyqalx sends) are accepted
             and ignored; plans
             are never encrypted.
@@ -139,6 +165,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -146,6 +173,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: FactoryCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | Factory]:
     """Create a factory
 
@@ -153,6 +181,7 @@ async def asyncio_detailed(
     New factories have `status: deploying`. With `plan: {name}` the answer's `plan` carries `put_url`.
 
     Args:
+        idempotency_key (str | Unset):
         body (FactoryCreate): `data`, `encrypt` and `file_key` (which pyqalx sends) are accepted
             and ignored; plans
             are never encrypted.
@@ -167,6 +196,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -178,6 +208,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: FactoryCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | Factory | None:
     """Create a factory
 
@@ -185,6 +216,7 @@ async def asyncio(
     New factories have `status: deploying`. With `plan: {name}` the answer's `plan` carries `put_url`.
 
     Args:
+        idempotency_key (str | Unset):
         body (FactoryCreate): `data`, `encrypt` and `file_key` (which pyqalx sends) are accepted
             and ignored; plans
             are never encrypted.
@@ -201,6 +233,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed
 

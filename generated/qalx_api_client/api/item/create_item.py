@@ -3,7 +3,6 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
-from ... import errors
 from ...models.create_item_qalx_bulk import CreateItemQalxBulk
 from ...models.error import Error
 from ...models.item import Item
@@ -16,9 +15,13 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     body: ItemBulkCreate | ItemCreate,
+    idempotency_key: str | Unset = UNSET,
     qalx_bulk: CreateItemQalxBulk | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
     if not isinstance(qalx_bulk, Unset):
         headers["qalx-bulk"] = str(qalx_bulk)
 
@@ -40,7 +43,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | Item | ItemBulkResult | None:
+) -> Error | Item | ItemBulkResult:
     if response.status_code == 200:
 
         def _parse_response_200(data: object) -> Item | ItemBulkResult:
@@ -108,10 +111,24 @@ def _parse_response(
 
         return response_415
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = Error.from_dict(response.json())
+
+        return response_5xx
+
+    response_default = Error.from_dict(response.json())
+
+    return response_default
 
 
 def _build_response(
@@ -129,15 +146,19 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ItemBulkCreate | ItemCreate,
+    idempotency_key: str | Unset = UNSET,
     qalx_bulk: CreateItemQalxBulk | Unset = UNSET,
 ) -> Response[Error | Item | ItemBulkResult]:
     """Create an item, or many with `qalx-bulk: true`
 
      Creates one item (201, the item) or, with the header `qalx-bulk: true`, many (200, an
     `ItemBulkResult` that reports per-index errors; a partial failure is still 200).
-    With `file: {name}`, the answer's `file` carries `put_url` and `url`.
+    With `file: {name}`, the answer's `file` carries `put_url` and `url`. The two bodies
+    are told apart by `items`, which a single item never has; a body with `items` but
+    without the header is 400.
 
     Args:
+        idempotency_key (str | Unset):
         qalx_bulk (CreateItemQalxBulk | Unset):
         body (ItemBulkCreate | ItemCreate):
 
@@ -151,6 +172,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
         qalx_bulk=qalx_bulk,
     )
 
@@ -165,15 +187,19 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ItemBulkCreate | ItemCreate,
+    idempotency_key: str | Unset = UNSET,
     qalx_bulk: CreateItemQalxBulk | Unset = UNSET,
 ) -> Error | Item | ItemBulkResult | None:
     """Create an item, or many with `qalx-bulk: true`
 
      Creates one item (201, the item) or, with the header `qalx-bulk: true`, many (200, an
     `ItemBulkResult` that reports per-index errors; a partial failure is still 200).
-    With `file: {name}`, the answer's `file` carries `put_url` and `url`.
+    With `file: {name}`, the answer's `file` carries `put_url` and `url`. The two bodies
+    are told apart by `items`, which a single item never has; a body with `items` but
+    without the header is 400.
 
     Args:
+        idempotency_key (str | Unset):
         qalx_bulk (CreateItemQalxBulk | Unset):
         body (ItemBulkCreate | ItemCreate):
 
@@ -188,6 +214,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
         qalx_bulk=qalx_bulk,
     ).parsed
 
@@ -196,15 +223,19 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ItemBulkCreate | ItemCreate,
+    idempotency_key: str | Unset = UNSET,
     qalx_bulk: CreateItemQalxBulk | Unset = UNSET,
 ) -> Response[Error | Item | ItemBulkResult]:
     """Create an item, or many with `qalx-bulk: true`
 
      Creates one item (201, the item) or, with the header `qalx-bulk: true`, many (200, an
     `ItemBulkResult` that reports per-index errors; a partial failure is still 200).
-    With `file: {name}`, the answer's `file` carries `put_url` and `url`.
+    With `file: {name}`, the answer's `file` carries `put_url` and `url`. The two bodies
+    are told apart by `items`, which a single item never has; a body with `items` but
+    without the header is 400.
 
     Args:
+        idempotency_key (str | Unset):
         qalx_bulk (CreateItemQalxBulk | Unset):
         body (ItemBulkCreate | ItemCreate):
 
@@ -218,6 +249,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
         qalx_bulk=qalx_bulk,
     )
 
@@ -230,15 +262,19 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ItemBulkCreate | ItemCreate,
+    idempotency_key: str | Unset = UNSET,
     qalx_bulk: CreateItemQalxBulk | Unset = UNSET,
 ) -> Error | Item | ItemBulkResult | None:
     """Create an item, or many with `qalx-bulk: true`
 
      Creates one item (201, the item) or, with the header `qalx-bulk: true`, many (200, an
     `ItemBulkResult` that reports per-index errors; a partial failure is still 200).
-    With `file: {name}`, the answer's `file` carries `put_url` and `url`.
+    With `file: {name}`, the answer's `file` carries `put_url` and `url`. The two bodies
+    are told apart by `items`, which a single item never has; a body with `items` but
+    without the header is 400.
 
     Args:
+        idempotency_key (str | Unset):
         qalx_bulk (CreateItemQalxBulk | Unset):
         body (ItemBulkCreate | ItemCreate):
 
@@ -254,6 +290,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
             qalx_bulk=qalx_bulk,
         )
     ).parsed

@@ -3,18 +3,20 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
-from ... import errors
 from ...models.error import Error
 from ...models.notification import Notification
 from ...models.notification_create import NotificationCreate
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: NotificationCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -31,7 +33,12 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | Notification | None:
+) -> Error | Notification:
+    if response.status_code == 200:
+        response_200 = Notification.from_dict(response.json())
+
+        return response_200
+
     if response.status_code == 201:
         response_201 = Notification.from_dict(response.json())
 
@@ -62,10 +69,24 @@ def _parse_response(
 
         return response_415
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = Error.from_dict(response.json())
+
+        return response_5xx
+
+    response_default = Error.from_dict(response.json())
+
+    return response_default
 
 
 def _build_response(
@@ -83,6 +104,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: NotificationCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | Notification]:
     """Create a notification
 
@@ -94,6 +116,7 @@ def sync_detailed(
     any other message as plain text.
 
     Args:
+        idempotency_key (str | Unset):
         body (NotificationCreate):
 
     Raises:
@@ -106,6 +129,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -119,6 +143,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: NotificationCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | Notification | None:
     """Create a notification
 
@@ -130,6 +155,7 @@ def sync(
     any other message as plain text.
 
     Args:
+        idempotency_key (str | Unset):
         body (NotificationCreate):
 
     Raises:
@@ -143,6 +169,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -150,6 +177,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: NotificationCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | Notification]:
     """Create a notification
 
@@ -161,6 +189,7 @@ async def asyncio_detailed(
     any other message as plain text.
 
     Args:
+        idempotency_key (str | Unset):
         body (NotificationCreate):
 
     Raises:
@@ -173,6 +202,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -184,6 +214,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: NotificationCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | Notification | None:
     """Create a notification
 
@@ -195,6 +226,7 @@ async def asyncio(
     any other message as plain text.
 
     Args:
+        idempotency_key (str | Unset):
         body (NotificationCreate):
 
     Raises:
@@ -209,6 +241,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed
 

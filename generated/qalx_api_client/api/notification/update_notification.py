@@ -5,7 +5,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 from uuid import UUID
 
-from ... import errors
 from ...models.error import Error
 from ...models.notification import Notification
 from ...models.notification_update import NotificationUpdate
@@ -36,7 +35,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | Notification | None:
+) -> Error | Notification:
     if response.status_code == 200:
         response_200 = Notification.from_dict(response.json())
 
@@ -72,10 +71,19 @@ def _parse_response(
 
         return response_415
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = Error.from_dict(response.json())
+
+        return response_5xx
+
+    response_default = Error.from_dict(response.json())
+
+    return response_default
 
 
 def _build_response(

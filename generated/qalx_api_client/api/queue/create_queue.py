@@ -3,18 +3,20 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
-from ... import errors
 from ...models.error import Error
 from ...models.queue import Queue
 from ...models.queue_create import QueueCreate
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: QueueCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -31,7 +33,12 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | Queue | None:
+) -> Error | Queue:
+    if response.status_code == 200:
+        response_200 = Queue.from_dict(response.json())
+
+        return response_200
+
     if response.status_code == 201:
         response_201 = Queue.from_dict(response.json())
 
@@ -67,10 +74,24 @@ def _parse_response(
 
         return response_415
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = Error.from_dict(response.json())
+
+        return response_5xx
+
+    response_default = Error.from_dict(response.json())
+
+    return response_default
 
 
 def _build_response(
@@ -88,15 +109,20 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: QueueCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | Queue]:
     """Create a queue
 
      Creates a queue owned by the token's company and returns it (201).
-    Queue names are unique per company: a second `queue` with the same name is 409.
+    Queue names are unique per company among queues not archived: a second `queue`
+    with the name of a live one is 409. Archiving a queue frees its name, so
+    `get_or_create` of that name makes a new queue.
     The answer carries `info.queue_url` and fresh `info.credentials`.
 
     Args:
-        body (QueueCreate): Queue names are unique per company (409 otherwise).
+        idempotency_key (str | Unset):
+        body (QueueCreate): Queue names are unique per company among queues not archived (409
+            otherwise).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -108,6 +134,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -121,15 +148,20 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: QueueCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | Queue | None:
     """Create a queue
 
      Creates a queue owned by the token's company and returns it (201).
-    Queue names are unique per company: a second `queue` with the same name is 409.
+    Queue names are unique per company among queues not archived: a second `queue`
+    with the name of a live one is 409. Archiving a queue frees its name, so
+    `get_or_create` of that name makes a new queue.
     The answer carries `info.queue_url` and fresh `info.credentials`.
 
     Args:
-        body (QueueCreate): Queue names are unique per company (409 otherwise).
+        idempotency_key (str | Unset):
+        body (QueueCreate): Queue names are unique per company among queues not archived (409
+            otherwise).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -142,6 +174,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -149,15 +182,20 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: QueueCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | Queue]:
     """Create a queue
 
      Creates a queue owned by the token's company and returns it (201).
-    Queue names are unique per company: a second `queue` with the same name is 409.
+    Queue names are unique per company among queues not archived: a second `queue`
+    with the name of a live one is 409. Archiving a queue frees its name, so
+    `get_or_create` of that name makes a new queue.
     The answer carries `info.queue_url` and fresh `info.credentials`.
 
     Args:
-        body (QueueCreate): Queue names are unique per company (409 otherwise).
+        idempotency_key (str | Unset):
+        body (QueueCreate): Queue names are unique per company among queues not archived (409
+            otherwise).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -169,6 +207,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -180,15 +219,20 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: QueueCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | Queue | None:
     """Create a queue
 
      Creates a queue owned by the token's company and returns it (201).
-    Queue names are unique per company: a second `queue` with the same name is 409.
+    Queue names are unique per company among queues not archived: a second `queue`
+    with the name of a live one is 409. Archiving a queue frees its name, so
+    `get_or_create` of that name makes a new queue.
     The answer carries `info.queue_url` and fresh `info.credentials`.
 
     Args:
-        body (QueueCreate): Queue names are unique per company (409 otherwise).
+        idempotency_key (str | Unset):
+        body (QueueCreate): Queue names are unique per company among queues not archived (409
+            otherwise).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -202,6 +246,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed
 

@@ -3,18 +3,20 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
-from ... import errors
 from ...models.error import Error
 from ...models.set_ import Set
 from ...models.set_write import SetWrite
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: SetWrite,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -31,7 +33,12 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | Set | None:
+) -> Error | Set:
+    if response.status_code == 200:
+        response_200 = Set.from_dict(response.json())
+
+        return response_200
+
     if response.status_code == 201:
         response_201 = Set.from_dict(response.json())
 
@@ -62,10 +69,24 @@ def _parse_response(
 
         return response_415
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = Error.from_dict(response.json())
+
+        return response_5xx
+
+    response_default = Error.from_dict(response.json())
+
+    return response_default
 
 
 def _build_response(
@@ -83,12 +104,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: SetWrite,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | Set]:
     """Create a set
 
      Creates a set owned by the token's company and returns it (201).
 
     Args:
+        idempotency_key (str | Unset):
         body (SetWrite):
 
     Raises:
@@ -101,6 +124,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -114,12 +138,14 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: SetWrite,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | Set | None:
     """Create a set
 
      Creates a set owned by the token's company and returns it (201).
 
     Args:
+        idempotency_key (str | Unset):
         body (SetWrite):
 
     Raises:
@@ -133,6 +159,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -140,12 +167,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: SetWrite,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Error | Set]:
     """Create a set
 
      Creates a set owned by the token's company and returns it (201).
 
     Args:
+        idempotency_key (str | Unset):
         body (SetWrite):
 
     Raises:
@@ -158,6 +187,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -169,12 +199,14 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: SetWrite,
+    idempotency_key: str | Unset = UNSET,
 ) -> Error | Set | None:
     """Create a set
 
      Creates a set owned by the token's company and returns it (201).
 
     Args:
+        idempotency_key (str | Unset):
         body (SetWrite):
 
     Raises:
@@ -189,6 +221,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
-from ... import errors
 from ...models.error import Error
 from ...models.tags_validate import TagsValidate
 from ...models.tags_validate_result import TagsValidateResult
@@ -31,7 +30,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | TagsValidateResult | None:
+) -> Error | TagsValidateResult:
     if response.status_code == 200:
         response_200 = TagsValidateResult.from_dict(response.json())
 
@@ -62,10 +61,19 @@ def _parse_response(
 
         return response_415
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = Error.from_dict(response.json())
+
+        return response_5xx
+
+    response_default = Error.from_dict(response.json())
+
+    return response_default
 
 
 def _build_response(
@@ -88,7 +96,8 @@ def sync_detailed(
 
      Checks that the caller may use these tags. A tag's name and value must each be 1 to 255
     characters, already lowercase and stripped; the name must not start with `_`. The
-    answer echoes the tags; a bad tag is 400 naming it.
+    answer echoes the tags; a bad tag is 400 naming it. These rules are our choice: the
+    hosted service's are not known (pyqalx sends only lowercase, stripped tags).
 
     Args:
         body (TagsValidate):
@@ -121,7 +130,8 @@ def sync(
 
      Checks that the caller may use these tags. A tag's name and value must each be 1 to 255
     characters, already lowercase and stripped; the name must not start with `_`. The
-    answer echoes the tags; a bad tag is 400 naming it.
+    answer echoes the tags; a bad tag is 400 naming it. These rules are our choice: the
+    hosted service's are not known (pyqalx sends only lowercase, stripped tags).
 
     Args:
         body (TagsValidate):
@@ -149,7 +159,8 @@ async def asyncio_detailed(
 
      Checks that the caller may use these tags. A tag's name and value must each be 1 to 255
     characters, already lowercase and stripped; the name must not start with `_`. The
-    answer echoes the tags; a bad tag is 400 naming it.
+    answer echoes the tags; a bad tag is 400 naming it. These rules are our choice: the
+    hosted service's are not known (pyqalx sends only lowercase, stripped tags).
 
     Args:
         body (TagsValidate):
@@ -180,7 +191,8 @@ async def asyncio(
 
      Checks that the caller may use these tags. A tag's name and value must each be 1 to 255
     characters, already lowercase and stripped; the name must not start with `_`. The
-    answer echoes the tags; a bad tag is 400 naming it.
+    answer echoes the tags; a bad tag is 400 naming it. These rules are our choice: the
+    hosted service's are not known (pyqalx sends only lowercase, stripped tags).
 
     Args:
         body (TagsValidate):

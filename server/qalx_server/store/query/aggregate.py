@@ -1,10 +1,15 @@
 """Aggregation pipelines: validate all stages up front, push the leading
 ``$match`` stages down to SQL, run the rest in Python over streamed documents.
 
-Supported stages: ``$match $project $group $sort $skip $limit $count $unwind``.
-``$group`` accumulators: ``$sum $avg $min $max $count $push $first $last``;
-``_id`` may be null, a ``"$field.path"`` or an object of those.  Expressions are
-limited to field paths and constants; anything else is refused.
+Supported stages: ``$match $project $group $sort $skip $limit $count $unwind
+$addFields $set $facet``.  ``$group`` accumulators: ``$sum $avg $min $max $count
+$push $first $last``; ``_id`` may be null, a ``"$field.path"`` or an object of
+those.  Expressions are limited to field paths and constants; anything else is
+refused, by name.  Nothing writes (``$out``, ``$merge``), reads other collections
+(``$lookup``, which could cross tenants) or runs code (``$function``,
+``$accumulator``, ``$where``).  ``$facet`` sub-pipelines follow the same rules
+(no nested ``$facet``); their stages count towards :data:`MAX_STAGES`, and no
+stage holds more than :data:`MAX_DOCUMENTS` documents at once.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from sqlalchemy import ColumnElement
 from .canon import canon_text
 from .compiler import compile_node
 from .errors import QueryError, UnsupportedOperator
-from .extjson import JSON, canonical, is_literal
+from .extjson import JSON, canonical, double, is_literal, number_value
 from .matcher import MISSING, evaluate
 from .paths import Path, PathRewriter, split_path
 from .sort import SortKey, python_sort
@@ -27,6 +32,10 @@ from .tree import DANGEROUS, And, Node, parse_filter
 from .values import compare, kind
 
 MAX_STAGES = 50
+"""Stages in a pipeline, those inside ``$facet`` included."""
+MAX_DOCUMENTS = 100_000
+"""Documents a pipeline may start from, and that a stage holding them all at once (``$sort``,
+``$facet``) may hold: later stages run in server memory."""
 ACCUMULATORS = frozenset({"$sum", "$avg", "$min", "$max", "$count", "$push", "$first", "$last"})
 
 
@@ -104,23 +113,47 @@ def parse_pipeline(pipeline: Any, rewrite_path: PathRewriter | None = None) -> P
             raise QueryError(f"aggregate pipeline is not valid JSON: {exc}") from None
     if not isinstance(pipeline, list):
         raise QueryError("aggregate pipeline must be an array of stages")
-    if len(pipeline) > MAX_STAGES:
-        raise QueryError(f"at most {MAX_STAGES} pipeline stages are allowed")
     _reject_dangerous(pipeline)
-    stages: list[Stage] = []
-    for i, raw in enumerate(pipeline):
-        if not isinstance(raw, Mapping) or len(raw) != 1:
-            raise QueryError(f"pipeline stage {i} must be an object with exactly one key")
-        ((name, spec),) = raw.items()
-        parser = _PARSERS.get(name)
-        if parser is None:
-            raise UnsupportedOperator(str(name), f"stage {i}", "unsupported pipeline stage")
-        stages.append(Stage(name, parser(spec, f"stage {i} {name}", rewrite_path)))
+    stages = _stages(pipeline, "", rewrite_path)
+    if _count_stages(stages) > MAX_STAGES:
+        raise QueryError(f"at most {MAX_STAGES} pipeline stages are allowed, $facet's included")
     leading: list[Node] = []
     while stages and stages[0].name == "$match":
         leading.append(stages.pop(0).spec)
     match = None if not leading else leading[0] if len(leading) == 1 else And(tuple(leading))
     return Pipeline(match, stages)
+
+
+def _stages(raw_stages: list[Any], where: str, rewrite_path: PathRewriter | None) -> list[Stage]:
+    if len(raw_stages) > MAX_STAGES:
+        raise QueryError(f"at most {MAX_STAGES} pipeline stages are allowed")
+    stages: list[Stage] = []
+    for i, raw in enumerate(raw_stages):
+        if not isinstance(raw, Mapping) or len(raw) != 1:
+            raise QueryError(f"pipeline {where}stage {i} must be an object with exactly one key")
+        ((name, spec),) = raw.items()
+        parser = _PARSERS.get(name)
+        if parser is None or (where and name == "$facet"):
+            why = (
+                "not inside $facet" if parser else _REFUSED.get(name, "unsupported pipeline stage")
+            )
+            raise UnsupportedOperator(str(name), f"{where}stage {i}", why)
+        stages.append(Stage(name, parser(spec, f"{where}stage {i} {name}", rewrite_path)))
+    return stages
+
+
+def _count_stages(stages: list[Stage]) -> int:
+    inner = sum(_count_stages(sub) for s in stages if s.name == "$facet" for _, sub in s.spec)
+    return len(stages) + inner
+
+
+_REFUSED = {
+    "$out": "pipelines may not write",
+    "$merge": "pipelines may not write",
+    "$lookup": "pipelines may not read other collections (or other companies' entities)",
+    "$graphLookup": "pipelines may not read other collections (or other companies' entities)",
+    "$unionWith": "pipelines may not read other collections (or other companies' entities)",
+}
 
 
 def aggregate(
@@ -231,6 +264,30 @@ class _Group:
     fields: tuple[tuple[str, str, _Expr], ...]
 
 
+def _p_add_fields(spec: Any, where: str, rw: PathRewriter | None) -> tuple[tuple[Path, _Expr], ...]:
+    if not isinstance(spec, Mapping) or not spec:
+        raise QueryError(f"{where} needs a non-empty object")
+    fields: list[tuple[Path, _Expr]] = []
+    for name, val in spec.items():
+        if not isinstance(name, str) or not name or name.startswith("$"):
+            raise QueryError(f"{where}: invalid field {name!r}")
+        fields.append((split_path(name, rw), _expr(val, f"{where} {name}", rw)))
+    return tuple(fields)
+
+
+def _p_facet(spec: Any, where: str, rw: PathRewriter | None) -> tuple[tuple[str, list[Stage]], ...]:
+    if not isinstance(spec, Mapping) or not spec:
+        raise QueryError(f"{where} needs a non-empty object of sub-pipelines")
+    facets: list[tuple[str, list[Stage]]] = []
+    for name, sub in spec.items():
+        if not isinstance(name, str) or not name or name.startswith("$") or "." in name:
+            raise QueryError(f"{where}: invalid output field {name!r}")
+        if not isinstance(sub, list):
+            raise QueryError(f"{where} {name} must be an array of stages")
+        facets.append((name, _stages(sub, f"{where} {name} ", rw)))
+    return tuple(facets)
+
+
 def _p_group(spec: Any, where: str, rw: PathRewriter | None) -> _Group:
     if not isinstance(spec, Mapping) or "_id" not in spec:
         raise QueryError(f"{where} needs an object with an '_id'")
@@ -323,8 +380,35 @@ def _r_count(spec: str, docs: Iterable[JSON]) -> Iterator[JSON]:
         yield {spec: n}
 
 
+def _held(docs: Iterable[JSON], stage: str) -> list[JSON]:
+    """All of a stage's input at once, within :data:`MAX_DOCUMENTS`."""
+    held: list[JSON] = []
+    for doc in docs:
+        held.append(doc)
+        if len(held) > MAX_DOCUMENTS:
+            raise QueryError(
+                f"{stage} would hold more than {MAX_DOCUMENTS} documents; narrow the pipeline"
+            )
+    return held
+
+
 def _r_sort(spec: list[SortKey], docs: Iterable[JSON]) -> Iterator[JSON]:
-    return iter(python_sort(list(docs), spec))
+    return iter(python_sort(_held(docs, "$sort"), spec))
+
+
+def _r_add_fields(spec: tuple[tuple[Path, _Expr], ...], docs: Iterable[JSON]) -> Iterator[JSON]:
+    for doc in docs:
+        out = json.loads(json.dumps(doc))
+        for path, e in spec:
+            v = _eval(e, doc)  # every expression sees the input document, as in MongoDB
+            if v is not MISSING:
+                _set(out, path, v)
+        yield out
+
+
+def _r_facet(spec: tuple[tuple[str, list[Stage]], ...], docs: Iterable[JSON]) -> Iterator[JSON]:
+    held = _held(docs, "$facet")
+    yield {name: Pipeline(None, stages).run(held) for name, stages in spec}
 
 
 def _r_unwind(spec: _Unwind, docs: Iterable[JSON]) -> Iterator[JSON]:
@@ -433,7 +517,7 @@ class _Acc:
         op = self.op
         if op in ("$sum", "$avg"):
             if v is not MISSING and kind(v) == "number":
-                self.total += v
+                self.total += number_value(v)
                 self.count += 1
         elif op in ("$min", "$max"):
             if v is MISSING or v is None:
@@ -456,9 +540,9 @@ class _Acc:
 
     def result(self) -> Any:
         if self.op == "$sum":
-            return self.total
+            return double(self.total) if isinstance(self.total, float) else self.total
         if self.op == "$avg":
-            return self.total / self.count if self.count else None
+            return double(self.total / self.count) if self.count else None
         if self.op == "$push":
             return self.items
         return None if self.value is MISSING else self.value
@@ -502,6 +586,9 @@ _PARSERS: dict[str, Any] = {
     "$limit": _p_int,
     "$count": _p_count,
     "$unwind": _p_unwind,
+    "$addFields": _p_add_fields,
+    "$set": _p_add_fields,
+    "$facet": _p_facet,
 }
 _RUNNERS: dict[str, Any] = {
     "$match": _r_match,
@@ -512,6 +599,9 @@ _RUNNERS: dict[str, Any] = {
     "$limit": _r_limit,
     "$count": _r_count,
     "$unwind": _r_unwind,
+    "$addFields": _r_add_fields,
+    "$set": _r_add_fields,
+    "$facet": _r_facet,
 }
 
 

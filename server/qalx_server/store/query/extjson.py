@@ -1,7 +1,7 @@
 """Canonical stored form of MongoDB legacy Extended JSON values, and codecs.
 
-Documents are stored as plain JSON in which UUIDs, datetimes and bytes have one
-canonical shape (see :func:`canonical`).  Query operands arrive in looser
+Documents are stored as plain JSON in which UUIDs, datetimes, bytes and non-finite
+numbers have one canonical shape (see :func:`canonical`).  Query operands arrive in looser
 Extended JSON (hyphenated UUIDs, ``$numberLong`` dates, ISO strings, missing
 ``$zone``) and are normalised to the same shape, so SQL and Python can compare
 them structurally.
@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import math
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -36,6 +37,12 @@ _LITERAL_KEYS = (
 )
 
 
+NONFINITE = ("NaN", "Infinity", "-Infinity")
+"""MongoDB Extended JSON v2 spellings of the doubles JSON (and PostgreSQL's JSONB) cannot
+hold; they are stored as ``{"$numberDouble": spelling}``."""
+_NUMBER_DOUBLE = "$numberDouble"
+
+
 def is_literal(obj: Mapping[str, Any]) -> bool:
     """True if ``obj`` is an Extended JSON *value* (not an operator expression)."""
     return frozenset(obj) in _LITERAL_KEYS
@@ -51,6 +58,38 @@ def is_uuid(v: JSON) -> bool:
 
 def is_binary(v: JSON) -> bool:
     return isinstance(v, dict) and "$binary" in v
+
+
+def is_nonfinite(v: JSON) -> bool:
+    """A stored NaN or ±Infinity (``{"$numberDouble": "NaN"}``)."""
+    return isinstance(v, dict) and _NUMBER_DOUBLE in v
+
+
+def double(x: float) -> JSON:
+    """The stored form of a float: itself, or the wrapper when it is not finite."""
+    if math.isfinite(x):
+        return x
+    return {_NUMBER_DOUBLE: "NaN" if math.isnan(x) else "Infinity" if x > 0 else "-Infinity"}
+
+
+def number_value(v: JSON) -> int | float:
+    """A stored number as Python sees it (the wrapper as a float nan/inf)."""
+    if is_nonfinite(v):
+        return float(str(v[_NUMBER_DOUBLE]))
+    number: int | float = v
+    return number
+
+
+def plain_doubles(v: JSON) -> Any:
+    """A stored document with its non-finite wrappers as floats again, for answers: clients
+    get bare `NaN`/`Infinity` tokens, as Python's json (and so pyqalx) writes and reads."""
+    if isinstance(v, list):
+        return [plain_doubles(x) for x in v]
+    if isinstance(v, dict):
+        if is_nonfinite(v) and v[_NUMBER_DOUBLE] in NONFINITE:
+            return float(v[_NUMBER_DOUBLE])
+        return {k: plain_doubles(x) for k, x in v.items()}
+    return v
 
 
 def _date_ms(raw: Any) -> int:
@@ -80,14 +119,13 @@ def canonical(value: JSON) -> JSON:
     """Normalise an Extended JSON value (recursively) to the canonical stored form.
 
     Canonical forms: ``{"$uuid": hex32}``, ``{"$date": ms, "$zone": str|None,
-    "$offset": None|{"total_seconds": float}}``, ``{"$binary": b64, "$type": "00"}``.
+    "$offset": None|{"total_seconds": float}}``, ``{"$binary": b64, "$type": "00"}``,
+    ``{"$numberDouble": "NaN"|"Infinity"|"-Infinity"}`` (finite doubles are plain numbers).
     """
     if isinstance(value, list):
         return [canonical(v) for v in value]
     if not isinstance(value, dict):
-        if isinstance(value, float) and (value != value or value in (float("inf"), -float("inf"))):
-            raise QueryError("NaN and infinite numbers are not supported")
-        return value
+        return double(value) if isinstance(value, float) else value
     if not is_literal(value):
         return {k: canonical(v) for k, v in value.items()}
     if "$uuid" in value:
@@ -123,7 +161,7 @@ def canonical(value: JSON) -> JSON:
         except ValueError:
             raise QueryError(f"invalid integer literal {raw!r}") from None
     try:
-        return canonical(float(str(value["$numberDouble"])))
+        return double(float(str(value["$numberDouble"])))
     except ValueError:
         raise QueryError(f"invalid $numberDouble {value['$numberDouble']!r}") from None
 
@@ -140,6 +178,8 @@ def to_python(doc: JSON) -> Any:
         return _EPOCH + dt.timedelta(milliseconds=int(doc["$date"]))
     if is_binary(doc):
         return base64.b64decode(doc["$binary"])
+    if is_nonfinite(doc):
+        return number_value(doc)
     return {k: to_python(v) for k, v in doc.items()}
 
 
@@ -159,6 +199,8 @@ def from_python(obj: Any) -> JSON:
         return {"$date": ms, "$zone": zone, "$offset": off}
     if isinstance(obj, bytes | bytearray):
         return {"$binary": base64.b64encode(bytes(obj)).decode("ascii"), "$type": "00"}
+    if isinstance(obj, float):
+        return double(obj)
     if isinstance(obj, Mapping):
         return {str(k): from_python(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple | set | frozenset):

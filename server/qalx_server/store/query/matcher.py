@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
-from .extjson import JSON, is_uuid
+from .extjson import JSON, is_nonfinite, is_uuid
 from .paths import Path, PathRewriter, is_index
 from .tree import And, Cond, Const, ElemMatch, Node, Not, Or, parse_filter, regex_flags
 from .values import compare, equal, kind, type_names
@@ -72,7 +72,9 @@ def _range(op: str, arg: JSON) -> Callable[[JSON], bool]:
     uuid_only = is_uuid(arg)
 
     def test(x: JSON) -> bool:
-        if kind(x) != want or (uuid_only and not is_uuid(x)):
+        # Non-finite numbers are never in a range: the parser adds the infinities as
+        # equalities (tree._number_range), as the SQL compilers cannot order them.
+        if kind(x) != want or (uuid_only and not is_uuid(x)) or is_nonfinite(x):
             return False
         c = compare(x, arg)
         return {"gt": c > 0, "gte": c >= 0, "lt": c < 0, "lte": c <= 0}[op]

@@ -31,15 +31,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, JSONPATH
 
-from .extjson import JSON, is_binary, is_date, is_uuid
+from .extjson import JSON, is_binary, is_date, is_nonfinite, is_uuid
 from .paths import Path, is_index
 from .tree import And, Cond, Const, ElemMatch, Node, Not, Or
-from .values import INT32_MAX, INT32_MIN, kind
+from .values import FINITE, INT32_MAX, INT32_MIN, kind
 
 Expr = ColumnElement[Any]
 Bool = ColumnElement[bool]
 _CMP = {"eq": "==", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
-_SPECIAL = ("$date", "$uuid", "$binary")
+_SPECIAL = ("$date", "$uuid", "$binary", "$numberDouble")
 MAX_CONTAINMENT_PARTS = 4
 
 
@@ -99,6 +99,8 @@ def _scalar_filter(op: str, v: JSON) -> tuple[str, dict[str, Any]] | None:
     """jsonpath filter text testing ``@`` against value ``v``, or None if not scalar."""
     cmp = _CMP[op]
     k = kind(v)
+    if is_nonfinite(v):  # a wrapper object: compared whole, like other objects
+        return None
     if k == "null":
         return ('@.type() == "null"', {}) if op == "eq" else ("false", {})
     if k in ("number", "string", "bool"):
@@ -213,8 +215,10 @@ class _Ctx:
             t = _typeof(v)
             text = cast(v, JSONB).op("#>>")(literal_column("'{}'"))
             is_double = and_(t == "number", text.op("~")("[.eE]"))
+            nonfinite = and_(t == "object", v.has_key("$numberDouble"))
             by_name: dict[str, Bool] = {
-                "double": is_double,
+                FINITE: t == "number",
+                "double": or_(is_double, nonfinite),
                 "int": and_(
                     t == "number",
                     not_(is_double),
@@ -231,7 +235,7 @@ class _Ctx:
                         )
                     ),
                 ),
-                "number": t == "number",
+                "number": or_(t == "number", nonfinite),
                 "string": t == "string",
                 "object": and_(t == "object", not_(_special(v))),
                 "array": t == "array",

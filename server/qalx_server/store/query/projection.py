@@ -67,7 +67,7 @@ def _apply(value: JSON, tree: _Tree) -> Any:
 
 
 def _is_special(v: dict[str, Any]) -> bool:
-    return "$date" in v or "$uuid" in v or "$binary" in v
+    return "$date" in v or "$uuid" in v or "$binary" in v or "$numberDouble" in v
 
 
 class _Skip:

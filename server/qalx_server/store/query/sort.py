@@ -3,8 +3,11 @@
 Each key becomes a type-rank expression followed by one value expression per
 type (NULL for other types), so rows order first by Mongo's type order
 (null/missing < numbers < strings < objects < arrays < binData < bool < date)
-and then within the type.  Strings compare by code point (``COLLATE "C"`` on
-PostgreSQL, BINARY on SQLite), like MongoDB's default simple collation.
+and then within the type. Numbers first order by class (NaN < -Infinity < finite
+< Infinity, as MongoDB orders them; the non-finite ones are stored as
+``{"$numberDouble": ...}`` wrappers), then by value.  Strings compare by code
+point (``COLLATE "C"`` on PostgreSQL, BINARY on SQLite), like MongoDB's default
+simple collation.
 """
 
 from __future__ import annotations
@@ -48,7 +51,9 @@ def parse_sort(
 ) -> list[SortKey]:
     """qalx sort keys (``field``, ``-field``, ``+field``, ``a__b`` for nesting) -> keys.
 
-    A comma-separated string is also accepted, as are dotted paths.
+    A comma-separated string is also accepted, as are dotted paths. A key that cannot be
+    read (empty, a doubled sign, Mongo's ``field:-1`` form) is refused, never ignored: a
+    silently wrong order looks like data.
     """
     if sort is None:
         return []
@@ -58,15 +63,26 @@ def parse_sort(
         if not isinstance(item, str):
             raise QueryError(f"invalid sort key {item!r}")
         for raw in item.split(","):
-            raw = raw.strip()
-            desc = raw.startswith("-")
-            name = raw[1:] if raw[:1] in "+-" and raw else raw
-            if not name:
-                raise QueryError(f"invalid sort key {raw!r}")
-            keys.append(SortKey(split_path(name.replace("__", "."), rewrite_path), desc))
+            keys.append(_sort_key(raw.strip(), item, rewrite_path))
     if len(keys) > MAX_SORT_KEYS:
         raise QueryError(f"at most {MAX_SORT_KEYS} sort keys are allowed")
     return keys
+
+
+def _sort_key(raw: str, given: str, rewrite_path: PathRewriter | None) -> SortKey:
+    desc = raw.startswith("-")
+    name = raw[1:] if raw[:1] in ("+", "-") else raw
+    if not name or name[:1] in ("+", "-"):
+        raise QueryError(f"invalid sort key {given!r}: write `field` or `-field`")
+    if ":" in name:
+        raise QueryError(
+            f"invalid sort key {given!r}: write `-field` for descending, not `field:-1`"
+        )
+    try:
+        path = split_path(name.replace("__", "."), rewrite_path)
+    except QueryError as exc:
+        raise QueryError(f"invalid sort key {given!r}: {exc}") from None
+    return SortKey(path, desc)
 
 
 def _pg_terms(doc: Expr, path: Path) -> list[Expr]:
@@ -75,8 +91,11 @@ def _pg_terms(doc: Expr, path: Path) -> list[Expr]:
     text = v.op("#>>", return_type=Text)(literal_column("'{}'"))
     special_date = v.has_key("$date")
     special_bin = v.has_key("$uuid") | v.has_key("$binary")
+    nonfinite = (t == "object") & v.has_key("$numberDouble")
+    spelling = v.op("->>", return_type=Text)("$numberDouble")
     rank = case(
         (t == "number", RANK["number"]),
+        (nonfinite, RANK["number"]),
         (t == "string", RANK["string"]),
         (t == "boolean", RANK["bool"]),
         (t == "array", RANK["array"]),
@@ -87,6 +106,7 @@ def _pg_terms(doc: Expr, path: Path) -> list[Expr]:
     )
     return [
         rank,
+        case((t == "number", _FINITE), (nonfinite, _number_class(spelling)), else_=null()),
         case((t == "number", v), else_=null()),
         case((t == "string", text.collate("C")), else_=null()),
         case((t == "boolean", v), else_=null()),
@@ -100,6 +120,14 @@ def _pg_terms(doc: Expr, path: Path) -> list[Expr]:
         ).collate("C"),
         case(((t == "object") | (t == "array"), v), else_=null()),
     ]
+
+
+_FINITE = 2
+
+
+def _number_class(spelling: Expr) -> Expr:
+    """NaN 0, -Infinity 1, (finite numbers 2), Infinity 3."""
+    return case((spelling == "NaN", 0), (spelling == "-Infinity", 1), else_=3)
 
 
 def _text_array() -> Any:
@@ -129,8 +157,11 @@ def _sqlite_terms(doc: Expr, path: Path) -> list[Expr]:
     is_bin = (func.json_type(doc, p + '."$uuid"').is_not(None)) | (
         func.json_type(doc, p + '."$binary"').is_not(None)
     )
+    nonfinite = (t == "object") & func.json_type(doc, p + '."$numberDouble"').is_not(None)
+    spelling = func.json_extract(doc, p + '."$numberDouble"')
     rank = case(
         (t.in_(("integer", "real")), RANK["number"]),
+        (nonfinite, RANK["number"]),
         (t == "text", RANK["string"]),
         (t.in_(("true", "false")), RANK["bool"]),
         (t == "array", RANK["array"]),
@@ -141,6 +172,11 @@ def _sqlite_terms(doc: Expr, path: Path) -> list[Expr]:
     )
     return [
         rank,
+        case(
+            (t.in_(("integer", "real")), _FINITE),
+            (nonfinite, _number_class(spelling)),
+            else_=null(),
+        ),
         case((t.in_(("integer", "real")), val), else_=null()),
         case((t == "text", val), else_=null()),
         case((t.in_(("true", "false")), val), else_=null()),

@@ -30,15 +30,15 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 
 from .canon import canon_json_text, canon_text
-from .extjson import JSON, is_binary, is_date, is_uuid
+from .extjson import JSON, is_binary, is_date, is_nonfinite, is_uuid
 from .paths import Path, is_index
 from .tree import And, Cond, Const, ElemMatch, Node, Not, Or, regex_flags
-from .values import INT32_MAX, INT32_MIN, kind
+from .values import FINITE, INT32_MAX, INT32_MIN, kind
 
 Expr = ColumnElement[Any]
 Bool = ColumnElement[bool]
 NUMBER = ("integer", "real")
-SPECIAL_KEYS = ('$."$date"', '$."$uuid"', '$."$binary"')
+SPECIAL_KEYS = ('$."$date"', '$."$uuid"', '$."$binary"', '$."$numberDouble"')
 _CMP = {"eq": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 
 
@@ -179,6 +179,8 @@ class _Ctx:
         k = kind(v)
         if k == "null":
             return t.c.type == "null" if op == "eq" else false()
+        if is_nonfinite(v):  # stored as the same wrapper object; ranges never get here
+            return and_(t.c.type == "object", func.qalx_canon(t.c.value) == canon_text(v))
         if k == "bool":
             return and_(t.c.type.in_(("true", "false")), t.c.atom.op(sql_op)(int(v)))
         if k == "number":
@@ -211,11 +213,13 @@ class _Ctx:
     def type_pred(self, t: Any, names: frozenset[str]) -> Bool:
         special = or_(*[func.json_type(t.c.value, k).is_not(None) for k in SPECIAL_KEYS])
         obj = t.c.type == "object"
+        nonfinite = and_(obj, func.json_type(t.c.value, SPECIAL_KEYS[3]).is_not(None))
         by_name: dict[str, Bool] = {
-            "double": t.c.type == "real",
+            "double": or_(t.c.type == "real", nonfinite),
             "int": and_(t.c.type == "integer", t.c.atom.between(INT32_MIN, INT32_MAX)),
             "long": and_(t.c.type == "integer", not_(t.c.atom.between(INT32_MIN, INT32_MAX))),
-            "number": t.c.type.in_(NUMBER),
+            "number": or_(t.c.type.in_(NUMBER), nonfinite),
+            FINITE: t.c.type.in_(NUMBER),
             "string": t.c.type == "text",
             "object": and_(obj, not_(special)),
             "array": t.c.type == "array",

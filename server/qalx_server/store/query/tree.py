@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Any, Union
 
 from .errors import QueryError, UnsupportedOperator
-from .extjson import JSON, canonical, is_literal
+from .extjson import JSON, canonical, double, is_literal, is_nonfinite
 from .paths import Path, PathRewriter, split_path
+from .values import FINITE, kind
 
 # Anything that could carry JavaScript or server-side code, refused wherever it appears.
 DANGEROUS = frozenset({"$where", "$function", "$accumulator", "$expr", "$code", "$eval"})
@@ -215,9 +216,12 @@ class _Parser:
             # Mongo: $gte/$lte null match null and missing; $gt/$lt null match nothing.
             return Cond(path, "eq", None) if op in ("$gte", "$lte") else Const(False)
         if isinstance(arg, list) or (
-            isinstance(arg, dict) and not ("$date" in arg or "$uuid" in arg or "$binary" in arg)
+            isinstance(arg, dict)
+            and not ("$date" in arg or "$uuid" in arg or "$binary" in arg or is_nonfinite(arg))
         ):
             raise QueryError(f"{op} against an array or object is not supported (at {raw!r})")
+        if kind(arg) == "number":
+            return _number_range(path, op[1:], arg)
         return Cond(path, op[1:], arg)
 
     def elem_match(self, path: Path, raw: str, arg: Any) -> Node:
@@ -230,6 +234,28 @@ class _Parser:
         if value_form and not is_literal(arg):
             return ElemMatch(path, self.operators((), raw, arg), True)
         return ElemMatch(path, self.document(arg), False)
+
+
+_INF, _NEG_INF = double(float("inf")), double(float("-inf"))
+
+
+def _number_range(path: Path, op: str, arg: JSON) -> Node:
+    """A range over numbers, MongoDB's way: NaN equals only NaN (so `$gte`/`$lte` NaN match
+    NaN, and `$gt`/`$lt` NaN nothing) and is never in a range; ±Infinity bound the numbers.
+    Stored non-finite numbers are wrappers that SQL cannot order, so the infinities enter
+    as equalities, and the range itself covers plain (finite) numbers only."""
+    pos, neg = Cond(path, "eq", _INF), Cond(path, "eq", _NEG_INF)
+    finite = Cond(path, "type", frozenset({FINITE}))
+    spelling = arg.get("$numberDouble") if is_nonfinite(arg) else None
+    if spelling == "NaN":
+        return Cond(path, "eq", arg) if op in ("gte", "lte") else Const(False)
+    if spelling == "Infinity":
+        above: dict[str, Node] = {"gt": Const(False), "gte": pos, "lt": Or((finite, neg))}
+        return above.get(op, Or((finite, neg, pos)))
+    if spelling == "-Infinity":
+        below: dict[str, Node] = {"lt": Const(False), "lte": neg, "gt": Or((finite, pos))}
+        return below.get(op, Or((finite, pos, neg)))
+    return Or((Cond(path, op, arg), pos if op in ("gt", "gte") else neg))
 
 
 def _truthy(arg: Any) -> bool:

@@ -11,7 +11,7 @@ import base64
 import functools
 from typing import Any
 
-from .extjson import JSON
+from .extjson import JSON, is_nonfinite, number_value
 
 # MongoDB's canonical type order (bsontypes.h canonicalizeBSONType).
 RANK_MISSING = 5
@@ -27,6 +27,9 @@ RANK: dict[str, int] = {
 }
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+FINITE = "finite"
+"""An internal ``$type`` name (not accepted from clients): a plain JSON number, so neither
+NaN nor ±Infinity. The parser uses it to give infinities their place in range queries."""
 
 
 def kind(v: JSON) -> str:
@@ -42,6 +45,8 @@ def kind(v: JSON) -> str:
     if isinstance(v, list):
         return "array"
     if isinstance(v, dict):
+        if is_nonfinite(v):
+            return "number"
         if "$date" in v:
             return "date"
         if "$uuid" in v or "$binary" in v:
@@ -54,11 +59,13 @@ def type_names(v: JSON) -> frozenset[str]:
     """The ``$type`` names a single (non-expanded) value answers to."""
     k = kind(v)
     if k == "number":
-        if isinstance(v, float):
+        if is_nonfinite(v):
             return frozenset({"number", "double"})
+        if isinstance(v, float):
+            return frozenset({"number", "double", FINITE})
         if INT32_MIN <= v <= INT32_MAX:
-            return frozenset({"number", "int"})
-        return frozenset({"number", "long"})
+            return frozenset({"number", "int", FINITE})
+        return frozenset({"number", "long", FINITE})
     return frozenset({k})
 
 
@@ -74,6 +81,14 @@ def _sign(x: Any, y: Any) -> int:
     return int(x > y) - int(x < y)
 
 
+def _compare_numbers(a: JSON, b: JSON) -> int:
+    """MongoDB's order of numbers: NaN below all others (and equal to itself)."""
+    x, y = number_value(a), number_value(b)
+    if x != x or y != y:
+        return _sign(y != y, x != x)
+    return _sign(x, y)
+
+
 def compare(a: JSON, b: JSON) -> int:
     """Total BSON order of two canonical values: -1, 0 or 1."""
     ka, kb = kind(a), kind(b)
@@ -81,7 +96,9 @@ def compare(a: JSON, b: JSON) -> int:
         return _sign(RANK[ka], RANK[kb])
     if ka == "null":
         return 0
-    if ka in ("number", "string", "bool"):
+    if ka == "number":
+        return _compare_numbers(a, b)
+    if ka in ("string", "bool"):
         return _sign(a, b)
     if ka == "date":
         return _sign(a["$date"], b["$date"])

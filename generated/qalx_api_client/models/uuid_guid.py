@@ -5,12 +5,12 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
-T = TypeVar("T", bound="Guid")
+T = TypeVar("T", bound="UuidGuid")
 
 
 @_attrs_define
-class Guid:
-    """A guid in legacy Extended JSON. The server emits 32 lowercase hex digits.
+class UuidGuid:
+    """A guid as `{"$uuid": hex}`, hyphens optional.
 
     Attributes:
         uuid (str):
@@ -36,8 +36,8 @@ class Guid:
         d = dict(src_dict)
         uuid = d.pop("$uuid")
 
-        guid = cls(
+        uuid_guid = cls(
             uuid=uuid,
         )
 
-        return guid
+        return uuid_guid
