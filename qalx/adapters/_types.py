@@ -38,7 +38,7 @@ from qalx.errors import (
 )
 from qalx.files import FileSource, source_name
 from qalx.signals import QalxWorkerSignal
-from qalx.transport import dumps, loads, operations
+from qalx.transport import dumps, loads, operations, to_wire
 
 from ._base import (
     QalxAdapter,
@@ -283,18 +283,22 @@ class QalxItem(QalxAdapter[Item]):
             body["tags"] = tags
             _validate_against(self.session, blueprint_name, {**body, "data": data})
             prepared.append((body, payload, data))
-        # Every request is built (and so every body encoded) before the first is sent: an item
-        # that cannot be encoded refuses the whole call with nothing written.
+        # Every body is encoded before the first request is sent, so an item that cannot be
+        # encoded refuses the whole call with nothing written; the requests are then built and
+        # sent by the pool, each while the server stores another.
+        wire: list[Any] = []
+        for index, (body, _, _) in enumerate(prepared):
+            try:
+                wire.append(to_wire(body))
+            except QalxError as exc:
+                raise type(exc)(f"items[{index}]: {exc}") from None
         chunks = [prepared[i : i + BULK_CHUNK] for i in range(0, len(prepared), BULK_CHUNK)]
-        requests = [
-            operations.create_items(
-                {"items": [body for body, _, _ in chunk], "tags": tags},
-                idempotency_key=uuid.uuid4().hex,
-            )
-            for chunk in chunks
+        bodies = [
+            {"items": wire[i : i + BULK_CHUNK], "tags": to_wire(tags)}
+            for i in range(0, len(wire), BULK_CHUNK)
         ]
-        with ThreadPoolExecutor(min(BULK_PARALLEL, len(requests) or 1)) as pool:
-            answers = list(pool.map(self._bulk_answer, requests))
+        with ThreadPoolExecutor(min(BULK_PARALLEL, len(bodies) or 1)) as pool:
+            answers = list(pool.map(self._bulk_answer, bodies))
         created: list[tuple[int, Item, FileSource | bytes | None, Mapping[str, Any]]] = []
         errors: dict[str, Any] = {}
         for number, (chunk, answer) in enumerate(zip(chunks, answers, strict=True)):
@@ -324,9 +328,10 @@ class QalxItem(QalxAdapter[Item]):
             }
         )
 
-    def _bulk_answer(self, request: dict[str, Any]) -> Any:
+    def _bulk_answer(self, body: dict[str, Any]) -> Any:
         """One bulk request's answer, or the error that ended it (recorded against each of
         its items, so the other requests' items are still reported)."""
+        request = operations.create_items(body, idempotency_key=uuid.uuid4().hex, encoded=True)
         try:
             answer = self._call(request)
         except QalxAPIResponseError as exc:

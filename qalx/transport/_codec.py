@@ -50,13 +50,27 @@ def encode_datetime(value: dt.datetime) -> dict[str, Any]:
     return {"$date": ms, "$zone": None, "$offset": {"total_seconds": offset.total_seconds()}}
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def to_wire(value: Any) -> Any:
     """`value` with every Python-only type replaced by its Extended JSON form (a new tree)."""
     kind = type(value)
-    if kind is str or kind is int or kind is bool or kind is float or value is None:
+    if kind in _PLAIN:
         return value
-    if isinstance(value, Mapping):
+    if kind is list:  # the common containers first, by exact type: ABC checks are slow
+        return [v if type(v) in _PLAIN else to_wire(v) for v in value]
+    if isinstance(value, dict):
         out: dict[str, Any] = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                raise NotSerialisable(
+                    f"keys must be strings; {key!r} ({type(key).__name__}) is not JSON serialisable"
+                )
+            out[key] = item if type(item) in _PLAIN else to_wire(item)
+        return out
+    if isinstance(value, Mapping):
+        out = {}
         for key, item in value.items():
             if not isinstance(key, str):
                 raise NotSerialisable(

@@ -109,7 +109,22 @@ def _tls_context() -> ssl.SSLContext:
     return _tls
 
 
-class _Connection(http.client.HTTPConnection):
+class _OneWrite(http.client.HTTPConnection):
+    """Sends a request's head and a bytes body in one write. http.client writes them apart,
+    and the second small segment costs a round of the peer's delayed ACK: a third of a
+    small create's time here. (`_buffer` holds the head lines; it has in every Python 3.)"""
+
+    def _send_output(self, message_body: Any = None, encode_chunked: bool = False) -> None:
+        if isinstance(message_body, bytes) and not encode_chunked:
+            self._buffer.extend((b"", b""))  # type: ignore[attr-defined]
+            head = b"\r\n".join(self._buffer)  # type: ignore[attr-defined]
+            del self._buffer[:]  # type: ignore[attr-defined]
+            self.send(head + message_body)
+            return
+        super()._send_output(message_body, encode_chunked)  # type: ignore[misc]
+
+
+class _Connection(_OneWrite):
     """A connection whose connect and read timeouts differ."""
 
     def __init__(self, host: str, port: int | None, connect: float, read: float) -> None:
@@ -123,7 +138,7 @@ class _Connection(http.client.HTTPConnection):
             self.sock.settimeout(self.read_timeout)
 
 
-class _TLSConnection(http.client.HTTPSConnection):
+class _TLSConnection(http.client.HTTPSConnection, _OneWrite):
     def __init__(self, host: str, port: int | None, connect: float, read: float) -> None:
         super().__init__(host, port, timeout=connect, context=_tls_context())
         self.read_timeout = read
@@ -131,6 +146,7 @@ class _TLSConnection(http.client.HTTPSConnection):
     def connect(self) -> None:
         super().connect()
         if self.sock is not None:
+            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self.sock.settimeout(self.read_timeout)
 
 

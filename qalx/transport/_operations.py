@@ -58,11 +58,13 @@ def _model(name: str) -> Any:
     return getattr(importlib.import_module(f"qalx_api_client.models.{module}"), name)
 
 
-def _body(model_name: str, body: Mapping[str, Any]) -> Any:
-    """The generated request model holding `body` (encoded to Extended JSON first)."""
-    encoded = _codec.to_wire(body)
+def _body(model_name: str, body: Mapping[str, Any], *, encoded: bool = False) -> Any:
+    """The generated request model holding `body`, encoded to Extended JSON first unless it
+    already is (`encoded`, from `to_wire`)."""
+    if not encoded:
+        body = _codec.to_wire(body)
     try:
-        return _model(model_name).from_dict(encoded)
+        return _model(model_name).from_dict(body)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise QalxError(f"the request body does not fit {model_name}: {exc!r}") from None
 
@@ -88,11 +90,14 @@ def create(entity_type: str, body: Mapping[str, Any], *, idempotency_key: str) -
     return request
 
 
-def create_items(body: Mapping[str, Any], *, idempotency_key: str) -> Request:
+def create_items(
+    body: Mapping[str, Any], *, idempotency_key: str, encoded: bool = False
+) -> Request:
+    """A bulk create; `encoded` when `body` is already Extended JSON (see `to_wire`)."""
     from qalx_api_client.models.create_item_qalx_bulk import CreateItemQalxBulk
 
     request: Request = _module("item", "create_item")._get_kwargs(
-        body=_body("ItemBulkCreate", body),
+        body=_body("ItemBulkCreate", body, encoded=encoded),
         qalx_bulk=CreateItemQalxBulk.TRUE,
         idempotency_key=idempotency_key,
     )

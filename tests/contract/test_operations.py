@@ -166,7 +166,7 @@ def test_error_requires_nothing_and_allows_other_keys() -> None:
     [
         ("components", "parameters", "Limit"),
         ("components", "schemas", "ItemBulkCreate", "properties", "items"),
-        ("components", "schemas", "NotificationCreate", "properties", "to"),
+        ("components", "schemas", "ToRecipients"),
         ("components", "schemas", "AggregateRequest", "properties", "aggregate"),
         ("components", "schemas", "ReplaceWorkers", "properties", "workers"),
         ("paths", "/tags/validate", "post"),
