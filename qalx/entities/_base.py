@@ -92,6 +92,13 @@ class QalxFileEntity(QalxEntity):
 
     _file_key: ClassVar[str] = "file"
     _file_bytes: bytes | None = None
+    _key_file: str | None = None
+
+    def __init__(self, *args: Any, keyfile: str | None = None, **kwargs: Any) -> None:
+        """`keyfile`, as in pyqalx: the Fernet key that decrypts this entity's file when it is
+        read (an entity from a session uses the session's KEYFILE)."""
+        super().__init__(*args, **kwargs)
+        self._key_file = keyfile
 
     def _file_access(self) -> Files:
         if self._files is None:
@@ -106,7 +113,7 @@ class QalxFileEntity(QalxEntity):
                 read_timeout=300.0,
                 user_agent="qalx",
             )
-            self._files = Files(transport, None)
+            self._files = Files(transport, self._key_file)
         return self._files
 
     def read_file(self, retry: bool = True) -> bytes:
