@@ -20,6 +20,7 @@ from qalx.adapters import (
     QalxSet,
     QalxWorker,
 )
+from qalx.bot import Bot, QalxJob
 from qalx.config import BotConfig, Config, UserConfig
 from qalx.entities import (
     AggregationResult,
@@ -52,6 +53,7 @@ __all__ = [
     "PYQALX_MODULES",
     "AggregationResult",
     "Blueprint",
+    "Bot",
     "BotConfig",
     "Config",
     "Factory",
@@ -71,6 +73,7 @@ __all__ = [
     "QalxFileError",
     "QalxGroup",
     "QalxItem",
+    "QalxJob",
     "QalxListEntity",
     "QalxMultipleEntityReturned",
     "QalxNotification",

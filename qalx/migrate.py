@@ -39,6 +39,7 @@ PYQALX_MODULES: dict[str, str] = {
     "pyqalx.config": "qalx.config",
     "pyqalx.config.configs": "qalx.config",
     "pyqalx.transport": "qalx.transport",
+    "pyqalx.bot": "qalx.bot",
 }
 """Where each pyqalx module's public names live in qalx (the bot runtime and factories join
 with their issues)."""

@@ -1,0 +1,484 @@
+"""A bot's worker process: it takes jobs from the queue and runs the bot's steps over them.
+
+How it differs from pyqalx's, on purpose (each a promise of the user docs pyqalx's code breaks):
+- **No sleeps.** Messages are received by long polls (`MSG_WAITTIMESECONDS`), made by a helper
+  thread on the main loop's request, and signals are watched by another thread; the main loop
+  waits for whichever comes first, so a new job starts within milliseconds and a signal is
+  acted on at once by an idle worker (by a busy one at the next step boundary).
+- **A failed job is retried, not deleted.** An exception in a step (or in loading or saving the
+  entity) is logged with the entity's type, guid and traceback, counted, written to the
+  worker's status, and the message is released to reappear; after the queue's receive limit
+  the broker moves it to the dead-letter queue. `add_step_result(False)` still ends a job
+  cleanly (its message is deleted), as the reference has it.
+- **A stopped worker never drops a message**: one received as a stop lands is released.
+- **Nothing dies silently**: a worker that cannot go on (its `begin` raised, or the API stays
+  unreachable) exits non-zero with its reason in its status and log.
+- **The worker is seen**: its entity carries `state`, the current `job` (type, guid, since),
+  `jobs_done` and `jobs_failed`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import queue as queues
+import signal as os_signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import attrs
+
+from qalx.entities import Bot as BotEntity
+from qalx.entities import QalxEntity, Queue, QueueMessage, Worker
+from qalx.errors import QalxAPIResponseError, QalxError
+from qalx.signals import QalxWorkerSignal
+
+from ._job import QalxJob
+
+if TYPE_CHECKING:
+    from qalx.config import BotConfig, UserConfig
+    from qalx.session import QalxSession
+
+    from ._bot import Bot
+
+WARM_EXIT = QalxWorkerSignal.TERMINATE_WARM_CODE
+COLD_EXIT = QalxWorkerSignal.TERMINATE_COLD_CODE
+CONFIG_EXIT = QalxWorkerSignal.CONFIG_TERMINATE_CODE
+FAILED_EXIT = 1
+"""A worker that cannot go on (its `begin` raised, or the API stayed unreachable)."""
+
+SIGNAL_POLL_SECONDS = 1.0
+"""How often an idle worker reads its signal: at most one request a second."""
+MAX_LOOP_FAILURES = 10
+"""Unexpected errors in a row (the API or broker unreachable) before a worker gives up."""
+PIPELINE = ("onload", "preprocess", "process", "precompletion", "postprocess")
+STEP_NAMES = {
+    "begin": "Begin",
+    "preload": "PreLoad",
+    "onload": "OnLoad",
+    "preprocess": "PreProcess",
+    "process": "Process",
+    "precompletion": "PreCompletion",
+    "postprocess": "PostProcess",
+    "onwait": "OnWait",
+    "ontermination": "OnTerminate",
+}
+
+
+@attrs.frozen
+class WorkerSpec:
+    """All a worker process needs, picklable for every start method (`fork`, `spawn`,
+    `forkserver`). Step functions travel by reference: they must be importable (module-level)."""
+
+    bot: Bot
+    index: int
+    bot_entity: dict[str, Any]
+    worker_entity: dict[str, Any]
+    queue_name: str
+    token: str
+    session_class: type[QalxSession]
+    bot_config_class: type[BotConfig]
+    user_config_class: type[UserConfig]
+    bot_profile_name: str
+    skip_ini: bool
+    config_overrides: dict[str, Any]
+    entity_classes: tuple[type[QalxEntity], ...]
+    workflow: tuple[str, ...]
+
+
+def _failed(job: QalxJob) -> bool:
+    """The job's last step recorded False: it ends here, cleanly."""
+    return job.last_step_result is False
+
+
+def run_worker(spec: WorkerSpec) -> None:
+    """The target of a worker process."""
+    worker = WorkerProcess(spec)
+    sys.exit(worker.run())
+
+
+class _Exit(Exception):
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+class SignalWatcher(threading.Thread):
+    """Reads the worker's signal from the API about once a second and wakes the main loop
+    when it changes. A daemon: it can never keep a finished worker alive."""
+
+    def __init__(self, worker: WorkerProcess, wake: threading.Event) -> None:
+        super().__init__(name="qalx-signal-watcher", daemon=True)
+        self.worker = worker
+        self.wake = wake
+        self.current = QalxWorkerSignal({})
+        self.stopped = threading.Event()
+
+    def read_once(self) -> QalxWorkerSignal:
+        fresh: QalxWorkerSignal = self.worker.session.worker.get_signal(
+            self.worker.entity, self.worker.bot_entity
+        )
+        if dict(fresh.signal) != dict(self.current.signal):
+            self.current = fresh
+            self.wake.set()
+        return fresh
+
+    def run(self) -> None:
+        while not self.stopped.wait(SIGNAL_POLL_SECONDS):
+            try:
+                self.read_once()
+            except Exception as exc:  # the API unreachable: the next read tries again
+                self.worker.log.debug("reading the signal failed: %s", exc)
+
+
+class Receiver(threading.Thread):
+    """Receives from the queue when the main loop asks, so the main loop can wait for a
+    message and a signal at once. A daemon, for the same reason as the watcher."""
+
+    def __init__(self, worker: WorkerProcess, wake: threading.Event) -> None:
+        super().__init__(name="qalx-receiver", daemon=True)
+        self.worker = worker
+        self.wake = wake
+        self.asked = threading.Event()
+        self.results: queues.Queue[list[QueueMessage] | BaseException] = queues.Queue()
+        self.busy = False
+
+    def ask(self) -> None:
+        if not self.busy:
+            self.busy = True
+            self.asked.set()
+
+    def take(self) -> list[QueueMessage] | BaseException | None:
+        try:
+            found = self.results.get_nowait()
+        except queues.Empty:
+            return None
+        self.busy = False
+        return found
+
+    def run(self) -> None:
+        config = self.worker.config
+        while True:
+            self.asked.wait()
+            self.asked.clear()
+            try:
+                got: list[QueueMessage] | BaseException = self.worker.queue.get_messages(
+                    max_num_msg=config.q_msgbatchsize,
+                    visibility=config.msg_blackoutseconds,
+                    waittime=config.msg_waittimeseconds,
+                    worker=self.worker,
+                )
+            except BaseException as exc:
+                got = exc
+            self.results.put(got)
+            self.wake.set()
+
+
+class WorkerProcess:
+    """The main loop of one worker process."""
+
+    def __init__(self, spec: WorkerSpec) -> None:
+        self.spec = spec
+        self.bot = spec.bot
+        self.index = spec.index
+        self.queue_name = spec.queue_name
+        self.session = spec.session_class(
+            profile_name=spec.bot_profile_name,
+            config_class=spec.bot_config_class,
+            skip_ini=spec.skip_ini,
+        )
+        self.session._update_config({**spec.config_overrides, "TOKEN": spec.token})
+        for cls in spec.entity_classes:
+            self.session.register(cls)
+        self.config: BotConfig = self.session.config  # type: ignore[assignment]
+        self.log = self._configure_logging()
+        self.bot_entity = BotEntity(spec.bot_entity)
+        self.entity = Worker(spec.worker_entity)
+        self.queue: Queue = self.session.queue.get_by_name(spec.queue_name)
+        self.wake = threading.Event()
+        self.watcher = SignalWatcher(self, self.wake)
+        self.receiver = Receiver(self, self.wake)
+        self.jobs_done = 0
+        self.jobs_failed = 0
+        self.stopped = False
+        self.os_signals = 0
+        self.job: QalxJob | None = None
+
+    def _configure_logging(self) -> logging.Logger:
+        from qalx.logging import configure_logging
+
+        directory = Path(self.config.worker_log_file_dir)
+        directory.mkdir(parents=True, exist_ok=True)
+        name = self.bot.name.replace(os.sep, "_")
+        return configure_logging(
+            f"worker.{self.index}",
+            directory / f".worker_{name}.{self.index}.log",
+            self.config.logging_level,
+        )
+
+    # -- the API view of the worker ------------------------------------------------------------
+    def _report(self, **fields: Any) -> None:
+        """PATCH the worker entity; a failure to report is logged, never fatal."""
+        try:
+            self.session.worker._patch(self.entity, self.bot_entity, fields)
+        except QalxError as exc:
+            self.log.warning("could not update the worker entity: %s", exc)
+
+    # -- signals -----------------------------------------------------------------------------
+    def _on_os_signal(self, number: int, frame: FrameType | None) -> None:
+        self.os_signals += 1
+        self.log.info("got signal %s (%s)", number, "warm" if self.os_signals == 1 else "cold")
+        self.wake.set()
+
+    def _signal(self) -> QalxWorkerSignal:
+        return self.watcher.current
+
+    def _check_cold(self) -> None:
+        if self.os_signals >= 2 or self._signal().terminate_cold:
+            raise _Exit(COLD_EXIT, "cold exit signal found")
+
+    def _check_full(self) -> None:
+        self._check_cold()
+        current = self._signal()
+        if self.os_signals == 1 or current.terminate_warm or current.terminate:
+            raise _Exit(WARM_EXIT, "warm exit signal found")
+        if current.stop != self.stopped:
+            self.stopped = current.stop
+            self.log.info(
+                "[%s] %s signal found",
+                QalxWorkerSignal.STOP_CODE if self.stopped else QalxWorkerSignal.RESUME_CODE,
+                "stop" if self.stopped else "resume",
+            )
+
+    def _is_stopped(self) -> bool:
+        """The stop flag (read through a call: steps and signal checks change it)."""
+        return self.stopped
+
+    # -- steps -------------------------------------------------------------------------------
+    def _step(self, name: str) -> Callable[[QalxJob], Any] | None:
+        function: Callable[[QalxJob], Any] | None = getattr(self.bot, f"{name}_function", None)
+        return function
+
+    def _run_step(self, job: QalxJob, name: str) -> None:
+        function = self._step(name)
+        if function is None:
+            return
+        job._current_step = STEP_NAMES[name]
+        function(job)
+
+    # -- the loop ----------------------------------------------------------------------------
+    def run(self) -> int:
+        """Work until a signal or KILL_AFTER ends the worker; return its exit code."""
+        # The starting process relays SIGINT/SIGTERM to its workers as SIGTERM; a terminal's
+        # Ctrl-C reaches every process of the group, so workers ignore SIGINT itself (it
+        # would count twice, and turn a warm exit cold).
+        os_signal.signal(os_signal.SIGTERM, self._on_os_signal)
+        os_signal.signal(os_signal.SIGINT, os_signal.SIG_IGN)
+        job = self.job = QalxJob(self)
+        try:
+            try:
+                self.watcher.read_once()
+            except QalxAPIResponseError as exc:
+                raise _Exit(FAILED_EXIT, f"cannot read the worker's signal: {exc}") from exc
+            self.watcher.start()
+            self.receiver.start()
+            try:
+                self._run_step(job, "begin")
+            except _Exit:
+                raise
+            except Exception as exc:
+                self._log_failure("begin", None, exc)
+                raise _Exit(FAILED_EXIT, f"begin failed: {type(exc).__name__}: {exc}") from exc
+            self._check_full()
+            self._report(state="stopped" if self.stopped else "idle", jobs_done=0, jobs_failed=0)
+            self._loop(job)
+        except _Exit as done:
+            return self._exit(done.code, done.reason)
+        raise AssertionError("unreachable")
+
+    def _loop(self, first_job: QalxJob) -> NoReturn:
+        kill_after = self.config.kill_after
+        empty = 0
+        failures = 0
+        job: QalxJob | None = first_job
+        while True:
+            self._check_full()
+            if self.stopped:
+                self._wait(job or QalxJob(self), timeout=self.config.q_waittimeseconds)
+                continue
+            self.receiver.ask()
+            self.wake.wait(timeout=self.config.msg_waittimeseconds + 5.0)
+            self.wake.clear()
+            got = self.receiver.take()
+            if got is None:  # a signal woke us: look at it first
+                continue
+            if isinstance(got, BaseException):
+                failures += 1
+                self.log.error("receiving from the queue failed (%d in a row): %s", failures, got)
+                if failures >= MAX_LOOP_FAILURES:
+                    raise _Exit(FAILED_EXIT, f"the queue stayed unreachable: {got}")
+                time.sleep(min(30.0, 0.5 * 2**failures))
+                continue
+            failures = 0
+            if not got:
+                empty += 1
+                self._wait(job or QalxJob(self), timeout=0)
+                if kill_after is not None and empty >= kill_after:
+                    raise _Exit(CONFIG_EXIT, "KILL_AFTER reached")
+                continue
+            empty = 0
+            for position, message in enumerate(got):
+                try:
+                    self._check_full()
+                except _Exit:
+                    for rest in got[position:]:
+                        rest.release()
+                    raise
+                if self._is_stopped():
+                    for rest in got[position:]:
+                        rest.release()
+                    break
+                this_job = job if job is not None else QalxJob(self)
+                job = None
+                self._process(this_job, message)
+
+    def _wait(self, job: QalxJob, timeout: float) -> None:
+        """Run `onwait` (a failure is logged, not fatal), then wait for a signal."""
+        job.message = None
+        try:
+            self._run_step(job, "onwait")
+        except Exception as exc:
+            self._log_failure("onwait", None, exc)
+        if timeout:
+            self.wake.wait(timeout=timeout)
+            self.wake.clear()
+        self._check_cold()
+
+    # -- one job -----------------------------------------------------------------------------
+    def _process(self, job: QalxJob, message: QueueMessage) -> None:
+        self.job = job
+        job.message = message
+        entity_type, guid = message.body.get("entity_type"), message.body.get("entity_guid")
+        since = dt.datetime.now(dt.UTC)
+        self._report(
+            state="active", job={"entity_type": entity_type, "entity_guid": guid, "since": since}
+        )
+        try:
+            outcome = self._pipeline(job, message)
+        except _Exit as done:
+            if done.code == COLD_EXIT and self._signal().requeue_job:
+                message.release()
+            elif done.code == COLD_EXIT:
+                self.queue.delete_message(message)
+            raise
+        except Exception as exc:
+            self._fail(job, message, exc)
+            return
+        if outcome == "released":
+            message.release()
+            self._report(state="stopped", job=None)
+            return
+        self.queue.delete_message(message)
+        self.jobs_done += 1
+        self._report(state="idle", job=None, jobs_done=self.jobs_done)
+
+    def _pipeline(self, job: QalxJob, message: QueueMessage) -> str:
+        """Run the steps; return "done" (delete the message) or "released" (put it back)."""
+        self._run_step(job, "preload")
+        self._check_cold()
+        if self.stopped:
+            return "released"
+        if job.last_step_result is False:
+            return "done"
+        entity_type = message.body.get("entity_type")
+        guid = message.body.get("entity_guid")
+        if entity_type not in ("item", "set", "group") or not guid:
+            self.log.error("a message without an item, set or group: %s", message.body)
+            return "done"  # it can never succeed: retrying it only delays the dead letter
+        entity = job.get_entity(str(entity_type), guid)
+        if entity is None:
+            return "done"  # the entity is gone (logged by get_entity)
+        job.entity = entity
+        for name in PIPELINE:
+            if self._is_stopped() or _failed(job):
+                break
+            self._run_step(job, name)
+            self._check_cold()
+            if self.config.save_intermittent and job._entity is not None:
+                job.save_entity()
+        if not self.config.skip_final_save and job._entity is not None:
+            job.save_entity()
+        if job.do_workflow and job._entity is not None:
+            self._workflow(job)
+        return "done"
+
+    def _fail(self, job: QalxJob, message: QueueMessage, exc: Exception) -> None:
+        """A failed job: logged, counted, shown in the worker's status, its message released
+        for another attempt (the broker's receive limit sends it to the dead letters)."""
+        self.jobs_failed += 1
+        self._log_failure(job._current_step, message, exc)
+        message.release()
+        entity = f"{message.body.get('entity_type')} {message.body.get('entity_guid')}"
+        failure = f"job failed in {job._current_step} ({entity}): {type(exc).__name__}: {exc}"
+        self._report(
+            state="idle", job=None, jobs_failed=self.jobs_failed, status={"message": failure}
+        )
+
+    def _log_failure(self, step: str, message: QueueMessage | None, exc: BaseException) -> None:
+        extra = {}
+        if message is not None:
+            extra = {
+                "entity_type": str(message.body.get("entity_type")),
+                "entity_guid": str(message.body.get("entity_guid")),
+            }
+        self.log.error("step %s failed: %s", step, exc, exc_info=exc, extra=extra)
+
+    # -- workflow ----------------------------------------------------------------------------
+    def _workflow(self, job: QalxJob) -> None:
+        """Send the finished entity to the queue of each next bot (by name; for a factory
+        bot, by its plan name within the same factory)."""
+        factory = ((self.bot_entity.get("meta") or {}).get("pyqalx") or {}).get("factory_guid")
+        for name in self.spec.workflow:
+            query: dict[str, Any] = {"name": name}
+            if factory is not None:
+                query = {
+                    "metadata.data._class": "pyqalx.factory",
+                    "metadata.data.pyqalx.plan_bot_name": name,
+                    "metadata.data.pyqalx.factory_guid": factory,
+                }
+            found = self.session.bot.find(query=query, limit=2).data
+            if len(found) != 1:
+                self.log.warning("workflow: %d bots match %r; skipped", len(found), name)
+                continue
+            queue_name = (found[0].get("config") or {}).get("queue_name")
+            if not queue_name:
+                self.log.warning("workflow: bot %r names no queue; skipped", name)
+                continue
+            target = self.session.queue.get_by_name(str(queue_name))
+            type(job.entity).add_to_queue(job.entity, target)
+
+    # -- the end -------------------------------------------------------------------------------
+    def _exit(self, code: int, reason: str) -> int:
+        job = self.job or QalxJob(self)
+        job._current_step = STEP_NAMES["ontermination"]
+        try:
+            function = self._step("ontermination")
+            if function is not None:
+                function(job)
+        except Exception as exc:
+            self._log_failure("ontermination", None, exc)
+        self.watcher.stopped.set()
+        self._report(status={"message": reason}, job=None)
+        self.log.info("[%s] %s", code, reason)
+        pending = self.receiver.take() if self.receiver.is_alive() else None
+        if isinstance(pending, list):
+            for message in pending:
+                message.release()
+        return code

@@ -1,0 +1,78 @@
+"""Bots run as real processes (`python -m tests.bots.sample_bots ...`) against the real server
+and its built-in broker; the test side adds jobs and checks what the bot wrote."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import attrs
+import pytest
+
+from tests.sdk.api.conftest import Company
+
+ROOT = Path(__file__).resolve().parents[2]
+RUN_TIMEOUT = 120.0
+"""A bound on a hung bot, never a timing check."""
+
+
+@attrs.frozen
+class Finished:
+    returncode: int
+    exit_codes: list[int | None]
+    stdout: str
+    stderr: str
+
+
+@attrs.frozen
+class BotRunner:
+    company: Company
+    home: Path
+
+    def env(self, **extra: str) -> dict[str, str]:
+        base = self.company.live.base_url
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(self.home),
+            "LANG": "C.UTF-8",
+            "QALX_USER_BASE_URL": base,
+            "QALX_USER_TOKEN": self.company.token,
+            "QALX_BOT_BASE_URL": base,
+            "QALX_BOT_MSG_WAITTIMESECONDS": "1",
+            "QALX_BOT_KILL_AFTER": "2",
+            "QALX_BOT_MSG_BLACKOUTSECONDS": "4",
+            "QALX_BOT_LOGGING_LEVEL": "INFO",
+        }
+        env.update(extra)
+        return env
+
+    def run(
+        self, bot: str, queue: str, processes: int = 1, method: str | None = None, **env: str
+    ) -> Finished:
+        command = [sys.executable, "-m", "tests.bots.sample_bots", bot, queue, str(processes)]
+        if method:
+            command.append(method)
+        done = subprocess.run(
+            command,
+            cwd=ROOT,
+            env=self.env(**env),
+            capture_output=True,
+            text=True,
+            timeout=RUN_TIMEOUT,
+        )
+        codes: list[int | None] = []
+        for line in done.stdout.splitlines():
+            if line.startswith("EXIT-CODES"):
+                codes = eval(line.removeprefix("EXIT-CODES"))  # a printed list of ints
+        return Finished(done.returncode, codes, done.stdout, done.stderr)
+
+
+@pytest.fixture
+def bots(company: Company, home: Path) -> BotRunner:  # noqa: F811 (the fixtures imported below)
+    return BotRunner(company, home)
+
+
+from tests.sdk.api.conftest import company, live, make_session, session  # noqa: E402,F401
+from tests.sdk.conftest import home, no_qalx_loggers  # noqa: E402,F401

@@ -1,0 +1,95 @@
+"""Bots the bot tests run, at module level so every start method can import their steps."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from qalx import Bot, QalxJob
+
+ORDER = ["begin", "preload", "onload", "preprocess", "process", "precompletion", "postprocess"]
+
+
+def _note(job: QalxJob, step: str) -> None:
+    job.context.setdefault("steps", []).append(step)
+
+
+steps_bot = Bot("steps bot")
+
+
+@steps_bot.begin
+def begin(job: QalxJob) -> None:
+    _note(job, "begin")
+
+
+@steps_bot.preload
+def preload(job: QalxJob) -> None:
+    _note(job, "preload")
+
+
+@steps_bot.onload
+def onload(job: QalxJob) -> None:
+    _note(job, "onload")
+    job.context["type_at_onload"] = job.entity.entity_type
+
+
+@steps_bot.preprocess
+def preprocess(job: QalxJob) -> None:
+    _note(job, "preprocess")
+
+
+@steps_bot.process
+def process(job: QalxJob) -> None:
+    _note(job, "process")
+    job.entity.data.doubled = job.entity.data.n * 2
+    job.add_step_result(True)
+
+
+@steps_bot.precompletion
+def precompletion(job: QalxJob) -> None:
+    _note(job, "precompletion")
+
+
+@steps_bot.postprocess
+def postprocess(job: QalxJob) -> None:
+    _note(job, "postprocess")
+    job.entity.meta.steps = job.context["steps"]
+    job.entity.meta.pid = os.getpid()
+    job.entity.meta.onload_type = job.context["type_at_onload"]
+
+
+failing_bot = Bot("failing bot")
+
+
+@failing_bot.process
+def fail_on_odd(job: QalxJob) -> None:
+    if job.entity.data.n % 2:
+        raise RuntimeError(f"odd number {job.entity.data.n}")
+    job.entity.data.ok = True
+
+
+stopping_bot = Bot("result bot")
+
+
+@stopping_bot.preprocess
+def refuse(job: QalxJob) -> None:
+    job.add_step_result(job.entity.data.n != 0)
+
+
+@stopping_bot.process
+def mark(job: QalxJob) -> None:
+    job.entity.data.processed = True
+
+
+def main(argv: list[str]) -> None:
+    """`python -m tests.bots.sample_bots BOT QUEUE PROCESSES [START_METHOD]`: start a bot."""
+    bots: dict[str, Any] = {"steps": steps_bot, "failing": failing_bot, "result": stopping_bot}
+    bot = bots[argv[1]]
+    method = argv[4] if len(argv) > 4 else None
+    bot.start(argv[2], processes=int(argv[3]), skip_ini=True, start_method=method)
+    print("EXIT-CODES", bot.worker_exit_codes, flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
