@@ -1,4 +1,12 @@
-"""The `qalx` command line."""
+"""The `qalx` command line: `configure`, `generate-encryption`, `download`, the `bot-*`
+commands and `workers-terminate` (pyqalx's, runtime-contract §7), `queue` and `server`.
+
+The group options `-u/--user-profile` and `-b/--bot-profile` choose the profiles of ~/.qalx
+and ~/.bots for the command after them (`qalx -u dev bot-info calc`). Unlike pyqalx's, the
+group is not chained (it holds the `queue` and `server` groups, which click cannot chain): run
+one command per invocation. Command modules import only click and `qalx` at the top, so
+`qalx --help` stays fast; sessions, rich tables and keys load when a command runs.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +16,7 @@ from typing import cast
 import click
 
 from qalx import __version__
+from qalx.cli._common import Profiles
 
 # Commands that live in optional parts of the distribution, imported only when invoked.
 # `qalx server` is the one place the SDK and the server meet in code.
@@ -32,15 +41,35 @@ class QalxGroup(click.Group):
 
 
 @click.group(cls=QalxGroup)
+@click.option(
+    "-u",
+    "--user-profile",
+    default=Profiles.user,
+    show_default=True,
+    help="Profile (section) of ~/.qalx for the commands to use.",
+)
+@click.option(
+    "-b",
+    "--bot-profile",
+    default=Profiles.bot,
+    show_default=True,
+    help="Profile (section) of ~/.bots for the commands to use.",
+)
 @click.version_option(__version__, prog_name="qalx")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context, user_profile: str, bot_profile: str) -> None:
     """qalx: store engineering data and files, queue them, and run bots over them."""
+    ctx.obj = Profiles(user=user_profile, bot=bot_profile)
 
 
 def _register() -> None:
+    from qalx.cli import bots, configure, download
     from qalx.cli.queue import queue
 
     main.add_command(queue)
+    for module in (bots, configure, download):
+        for command in module.COMMANDS:
+            main.add_command(command)
 
 
 _register()
