@@ -48,25 +48,58 @@ class BotRunner:
         env.update(extra)
         return env
 
-    def run(
-        self, bot: str, queue: str, processes: int = 1, method: str | None = None, **env: str
-    ) -> Finished:
+    def command(
+        self, bot: str, queue: str, processes: int, method: str | None, workflow: str | None
+    ) -> list[str]:
         command = [sys.executable, "-m", "tests.bots.sample_bots", bot, queue, str(processes)]
-        if method:
-            command.append(method)
+        command.append(method or "-")
+        if workflow:
+            command.append(workflow)
+        return command
+
+    def run(
+        self,
+        bot: str,
+        queue: str,
+        processes: int = 1,
+        method: str | None = None,
+        workflow: str | None = None,
+        **env: str,
+    ) -> Finished:
         done = subprocess.run(
-            command,
+            self.command(bot, queue, processes, method, workflow),
             cwd=ROOT,
             env=self.env(**env),
             capture_output=True,
             text=True,
             timeout=RUN_TIMEOUT,
         )
-        codes: list[int | None] = []
-        for line in done.stdout.splitlines():
-            if line.startswith("EXIT-CODES"):
-                codes = eval(line.removeprefix("EXIT-CODES"))  # a printed list of ints
-        return Finished(done.returncode, codes, done.stdout, done.stderr)
+        return finished(done.returncode, done.stdout, done.stderr)
+
+    def start(self, bot: str, queue: str, processes: int = 1, **env: str) -> subprocess.Popen[str]:
+        """A bot running until it is told to stop (KILL_AFTER far away)."""
+        return subprocess.Popen(
+            self.command(bot, queue, processes, None, None),
+            cwd=ROOT,
+            env=self.env(**{"QALX_BOT_KILL_AFTER": "100000", **env}),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # its workers too can be killed at once (os.killpg)
+        )
+
+    def log(self, bot_name: str, index: int) -> str:
+        path = self.home / ".cache" / "qalx" / "log" / f".worker_{bot_name}.{index}.log"
+        return path.read_text() if path.exists() else ""
+
+
+def finished(returncode: int, stdout: str, stderr: str) -> Finished:
+    codes: list[int | None] = []
+    for line in stdout.splitlines():
+        if line.startswith("EXIT-CODES"):
+            inner = line.removeprefix("EXIT-CODES").strip(" []")
+            codes = [None if c.strip() == "None" else int(c) for c in inner.split(",") if c.strip()]
+    return Finished(returncode, codes, stdout, stderr)
 
 
 @pytest.fixture

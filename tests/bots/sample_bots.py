@@ -64,9 +64,40 @@ failing_bot = Bot("failing bot")
 
 @failing_bot.process
 def fail_on_odd(job: QalxJob) -> None:
-    if job.entity.data.n % 2:
+    """Fails odd numbers, unless QALX_TEST_FIXED=1 (the bot after its fix)."""
+    if job.entity.data.n % 2 and os.environ.get("QALX_TEST_FIXED") != "1":
         raise RuntimeError(f"odd number {job.entity.data.n}")
     job.entity.data.ok = True
+
+
+slow_bot = Bot("slow bot")
+
+
+@slow_bot.process
+def slow(job: QalxJob) -> None:
+    """Works for QALX_TEST_SLOW seconds, a step at a time, noting each second."""
+    import time
+
+    for second in range(int(os.environ.get("QALX_TEST_SLOW", "3"))):
+        job.entity.data.seconds = second
+        time.sleep(1)
+    job.entity.data.finished = True
+
+
+first_bot = Bot("first bot")
+
+
+@first_bot.process
+def first(job: QalxJob) -> None:
+    job.entity.data.first = True
+
+
+second_bot = Bot("second bot")
+
+
+@second_bot.process
+def second(job: QalxJob) -> None:
+    job.entity.data.second = bool(job.entity.data.first)
 
 
 stopping_bot = Bot("result bot")
@@ -84,10 +115,20 @@ def mark(job: QalxJob) -> None:
 
 def main(argv: list[str]) -> None:
     """`python -m tests.bots.sample_bots BOT QUEUE PROCESSES [START_METHOD]`: start a bot."""
-    bots: dict[str, Any] = {"steps": steps_bot, "failing": failing_bot, "result": stopping_bot}
+    bots: dict[str, Any] = {
+        "steps": steps_bot,
+        "failing": failing_bot,
+        "result": stopping_bot,
+        "slow": slow_bot,
+        "first": first_bot,
+        "second": second_bot,
+    }
     bot = bots[argv[1]]
-    method = argv[4] if len(argv) > 4 else None
-    bot.start(argv[2], processes=int(argv[3]), skip_ini=True, start_method=method)
+    method = argv[4] if len(argv) > 4 and argv[4] != "-" else None
+    workflow = argv[5].split(",") if len(argv) > 5 else None
+    bot.start(
+        argv[2], processes=int(argv[3]), skip_ini=True, start_method=method, workflow=workflow
+    )
     print("EXIT-CODES", bot.worker_exit_codes, flush=True)
 
 
