@@ -18,7 +18,14 @@ from starlette.routing import BaseRoute, Route
 
 from qalx_server import jsonio
 from qalx_server.api.errors import ApiError
-from qalx_server.api.handlers import Answer, Call, Handler, build_handlers
+from qalx_server.api.handlers import (
+    Answer,
+    Call,
+    Handler,
+    WaitingHandler,
+    build_handlers,
+    build_waiting_handlers,
+)
 from qalx_server.api.operations import Operation, compile_operations
 from qalx_server.api.schemas import check, problems
 from qalx_server.auth import Authenticator, AuthError
@@ -27,7 +34,9 @@ from qalx_server.entities import querying
 from qalx_server.entities.hooks import BotHooks, NotificationHooks, QueueHooks
 from qalx_server.entities.idempotency import Idempotency
 from qalx_server.entities.queues import QueueOperations
+from qalx_server.entities.seen import Liveness
 from qalx_server.entities.service import EntityService
+from qalx_server.entities.signals import SignalWatch
 from qalx_server.entities.workers import WorkerService
 from qalx_server.files.base import FileStore
 from qalx_server.guids import parse_guid
@@ -63,20 +72,23 @@ class QalxServer:
             self.broker = Broker.from_settings(settings, self.db, executor=self.executor)
             self.queues = BuiltinQueueBackend(self.broker, settings.broker_region)
         self.notifier = Notifier(self.db, settings)
+        liveness = Liveness(settings.worker_lost_after)
         hooks = {
             "queue": QueueHooks(self.queues),
-            "bot": BotHooks(self.queues),
+            "bot": BotHooks(self.queues, liveness),
             "notification": NotificationHooks(self.notifier),
         }
         self.entities = EntityService(self.db, self.files, hooks)
-        self.workers = WorkerService(self.entities)
+        self.signals = SignalWatch(self.db, self.executor, settings.signal_poll_interval)
+        self.workers = WorkerService(self.entities, liveness, self.signals)
         queue_operations = QueueOperations(self.entities, self.queues)
         self.idempotency = Idempotency(self.db, settings.idempotency_window_seconds)
         self.handlers = build_handlers(
             self.entities, self.workers, queue_operations, self.idempotency
         )
+        self.waiting_handlers = build_waiting_handlers(self.workers)
         self.operations = compile_operations()
-        _check_coverage(self.operations, self.handlers)
+        _check_coverage(self.operations, self.handlers, self.waiting_handlers)
 
     def start(self) -> None:
         """Start the background work (the notification sender, when SMTP is configured)."""
@@ -129,10 +141,17 @@ def amazon_backend(settings: Settings) -> QueueBackend:
     )
 
 
-def _check_coverage(operations: list[Operation], handlers: dict[str, Handler]) -> None:
+def _check_coverage(
+    operations: list[Operation],
+    handlers: dict[str, Handler],
+    waiting: dict[str, WaitingHandler],
+) -> None:
     """Serve exactly the spec: fail at start-up if an operation has no handler or vice versa."""
     spec_ids = {op.operation_id for op in operations}
-    missing, extra = spec_ids - handlers.keys(), handlers.keys() - spec_ids
+    served = handlers.keys() | waiting.keys()
+    missing, extra = spec_ids - served, served - spec_ids
+    if handlers.keys() & waiting.keys():
+        raise RuntimeError(f"operations with two handlers: {handlers.keys() & waiting.keys()}")
     if missing or extra:
         raise RuntimeError(f"handlers out of step with the spec: missing {missing}, extra {extra}")
 
@@ -192,7 +211,6 @@ def _endpoint(server: QalxServer, methods: dict[str, Operation]) -> Any:
 
     async def endpoint(request: Request) -> Response:
         operation = methods[request.method]
-        handler = server.handlers[operation.operation_id]
         path: dict[str, str] = {}
         for name in operation.path_params:
             guid = parse_guid(request.path_params[name])
@@ -210,7 +228,7 @@ def _endpoint(server: QalxServer, methods: dict[str, Operation]) -> Any:
         if not base_url.endswith("/"):
             base_url += "/"
 
-        def run() -> Answer:
+        def called() -> Call:
             principal = None
             if not operation.public:
                 try:
@@ -219,10 +237,17 @@ def _endpoint(server: QalxServer, methods: dict[str, Operation]) -> Any:
                     raise ApiError(
                         401, "not_authenticated", str(exc), headers={"WWW-Authenticate": "Token"}
                     ) from None
-            call = Call(principal, path, query, request.headers, body, base_url)
-            return handler(call)
+            return Call(principal, path, query, request.headers, body, base_url)
 
-        answer = await asyncio.get_running_loop().run_in_executor(server.executor, run)
+        loop = asyncio.get_running_loop()
+        waiting = server.waiting_handlers.get(operation.operation_id)
+        if waiting is not None:  # long polling: threads only for its reads, none while it waits
+            answer = await waiting(
+                await loop.run_in_executor(server.executor, called), request.is_disconnected
+            )
+        else:
+            handler = server.handlers[operation.operation_id]
+            answer = await loop.run_in_executor(server.executor, lambda: handler(called()))
         if settings.validate_responses:
             _check_answer(operation, answer)
         if answer.body is None:

@@ -93,6 +93,14 @@ class Settings:
     """How often a long-polling ReceiveMessage re-reads the database, to see sends made by
     other server processes and visibility timeouts running out (same-process sends wake it
     at once)."""
+    signal_poll_interval: float = attrs.field(default=0.5, converter=float)
+    """How often waiting worker signal reads (`GET .../signal?wait=`) re-read the database,
+    all of this process's in one query, to see signal changes made through other server
+    processes (changes made through this one wake them at once)."""
+    worker_lost_after: float = attrs.field(default=60.0, converter=float)
+    """Seconds after which a worker that reads its signal (`GET .../signal`), but has not
+    read it or PATCHed itself since, is answered with `state: "lost"`. Workers must read
+    their signal at least every 20 s (its longest wait), so keep this well above 20."""
     broker_key: str | None = attrs.field(default=None, repr=False)
     """The built-in broker's signing key (64 hex digits). Servers sharing a database must
     share it; by default each reads `broker-signing.key` in its data directory (made on first

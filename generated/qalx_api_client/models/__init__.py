@@ -94,7 +94,9 @@ if TYPE_CHECKING:
     from .utc_offset import UtcOffset
     from .uuid_guid import UuidGuid
     from .worker import Worker
+    from .worker_job import WorkerJob
     from .worker_list import WorkerList
+    from .worker_signal import WorkerSignal
     from .worker_update import WorkerUpdate
 
 _MODULE_OF = {
@@ -186,7 +188,9 @@ _MODULE_OF = {
     "UtcOffset": "utc_offset",
     "UuidGuid": "uuid_guid",
     "Worker": "worker",
+    "WorkerJob": "worker_job",
     "WorkerList": "worker_list",
+    "WorkerSignal": "worker_signal",
     "WorkerUpdate": "worker_update",
 }
 
@@ -279,7 +283,9 @@ __all__ = (
     "UtcOffset",
     "UuidGuid",
     "Worker",
+    "WorkerJob",
     "WorkerList",
+    "WorkerSignal",
     "WorkerUpdate",
 )
 

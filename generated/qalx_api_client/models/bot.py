@@ -39,7 +39,8 @@ class Bot:
         host (Host | Unset): Where a bot runs.
         workers (list[Worker] | Unset):
         state (str | Unset): A bot's or worker's run state. Known values: `idle` (new bots and workers), `active`,
-            `stopped` and `terminated`, the ones pyqalx sets. The set is open: the wire contract
+            `stopped` and `terminated`, the ones pyqalx sets, and `lost`, which qalx_server answers
+            for a worker not seen for too long (see `Worker.state`). The set is open: the wire contract
             does not close it, so clients must accept any string, and qalx_server stores any.
         status (Status | Unset): A bot's or worker's last status report.
         meta (Meta | Unset): Descriptive data that is not critical to how the entity is used. Exposed as `meta`;

@@ -30,7 +30,8 @@ class BotUpdate:
             config (Data | Unset): Free-form structured data (Extended JSON values allowed at any depth).
             host (Host | Unset): Where a bot runs.
             state (str | Unset): A bot's or worker's run state. Known values: `idle` (new bots and workers), `active`,
-                `stopped` and `terminated`, the ones pyqalx sets. The set is open: the wire contract
+                `stopped` and `terminated`, the ones pyqalx sets, and `lost`, which qalx_server answers
+                for a worker not seen for too long (see `Worker.state`). The set is open: the wire contract
                 does not close it, so clients must accept any string, and qalx_server stores any.
             status (Status | Unset): A bot's or worker's last status report.
             workers (list[BotUpdateWorkersItem] | Unset):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import attrs
@@ -58,6 +58,11 @@ class Answer:
 
 
 Handler = Callable[[Call], Answer]
+"""Runs on a handler thread."""
+Disconnected = Callable[[], Awaitable[bool]]
+WaitingHandler = Callable[[Call, Disconnected], Awaitable[Answer]]
+"""Runs on the event loop, for operations that wait (long polling): it must hand its
+blocking work to a handler thread itself, and never hold one while it waits."""
 
 
 def build_handlers(
@@ -126,6 +131,27 @@ def build_handlers(
     handlers["validate_factory_plan"] = lambda call: Answer(200, validate_plan(call.body["plan"]))
     handlers["get_health"] = lambda call: Answer(200, {"status": "ok", "version": __version__})
     return handlers
+
+
+def build_waiting_handlers(workers: WorkerService) -> dict[str, WaitingHandler]:
+    watch = workers.watch
+    if watch is None:
+        raise RuntimeError("waiting signal reads need the worker service's SignalWatch")
+
+    async def get_worker_signal(call: Call, disconnected: Disconnected) -> Answer:
+        bot_guid, worker_guid = call.path["bot_guid"], call.path["worker_guid"]
+        answer = await watch.read(
+            bot_guid,
+            worker_guid,
+            since=call.query["since"],
+            wait=float(call.query["wait"]),
+            first=lambda: workers.signal(call.principal, bot_guid, worker_guid, seen=True),
+            again=lambda: workers.signal(call.principal, bot_guid, worker_guid, seen=False),
+            disconnected=disconnected,
+        )
+        return Answer(200, answer)
+
+    return {"get_worker_signal": get_worker_signal}
 
 
 def _once(idempotency: Idempotency, call: Call, operation: str, write: Write) -> Answer:

@@ -3,6 +3,7 @@ answers. Routes are made from these, so the server serves exactly the operations
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -30,7 +31,7 @@ def _resolve(node: dict[str, Any]) -> dict[str, Any]:
 @attrs.frozen
 class QueryParam:
     name: str
-    kind: str  # "integer", "string" or "array"
+    kind: str  # "integer", "number", "string" or "array"
     default: Any
     check: Validator
 
@@ -44,12 +45,15 @@ class QueryParam:
             if raw is None:
                 return self.default
             values = raw
-            if self.kind == "integer":
+            if self.kind in ("integer", "number"):
                 try:
-                    values = int(raw)
+                    values = int(raw) if self.kind == "integer" else float(raw)
+                    if not math.isfinite(values):
+                        raise ValueError(raw)
                 except ValueError:
+                    what = "an integer" if self.kind == "integer" else "a number"
                     raise bad_request(
-                        f"query parameter {self.name!r} must be an integer, not {raw!r}"
+                        f"query parameter {self.name!r} must be {what}, not {raw!r}"
                     ) from None
         if not self.check.is_valid(values):
             errors = problems(self.check, values, f"query.{self.name}")

@@ -17,6 +17,7 @@ from qalx_server.queueing import Company, QueueBackend
 from qalx_server.store.query import from_python
 
 from .records import Stored
+from .seen import Liveness
 
 
 class Hooks:
@@ -52,6 +53,10 @@ class Hooks:
     ) -> Mapping[str, Any] | None:
         """Keys added to the answer's `info` (computed per answer, never stored)."""
         return None
+
+    def shown(self, doc: dict[str, Any]) -> dict[str, Any]:
+        """The document as answered (before any projection); `doc` is the caller's copy."""
+        return doc
 
 
 def _company(who: Principal) -> Company:
@@ -138,8 +143,12 @@ class QueueHooks(Hooks):
 
 
 class BotHooks(Hooks):
-    def __init__(self, backend: QueueBackend) -> None:
+    def __init__(self, backend: QueueBackend, liveness: Liveness | None = None) -> None:
         self.backend = backend
+        self.liveness = liveness or Liveness()
+
+    def shown(self, doc: dict[str, Any]) -> dict[str, Any]:
+        return self.liveness.shown_bot(doc)  # workers not seen for too long read as lost
 
     def inserted(
         self, conn: Connection, who: Principal, stored: Stored, base_url: str

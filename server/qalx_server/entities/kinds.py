@@ -12,6 +12,8 @@ import attrs
 
 from qalx_server.spec import load_spec
 
+from .seen import FRESH
+
 Required = dict[str, tuple[str, ...]]
 """Dotted path inside an answer ("" for the top) -> the keys an object there must carry."""
 
@@ -142,7 +144,7 @@ KINDS: dict[str, Kind] = {
     )
 }
 
-WORKER_DEFAULTS: dict[str, Any] = {"signal": {}, "state": "idle", "status": {}}
+WORKER_DEFAULTS: dict[str, Any] = {"signal": {}, "state": "idle", "status": {}, **FRESH}
 
 
 @functools.cache

@@ -123,6 +123,7 @@ class EntityService:
             doc[field] = record
         if how.extra_info:
             doc["info"] = {**doc["info"], **how.extra_info}
+        doc = self.hooks_for(kind).shown(doc)
         project = querying.projector(how.fields, kind.required)
         return project(doc) if project else doc
 
