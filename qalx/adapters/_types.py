@@ -819,6 +819,23 @@ class QalxWorker(QalxAdapter[Worker]):
         fresh = self.get(self._guid_of(entity), bot_entity, fields="signal")
         return self.signal_class(fresh)
 
+    def wait_for_signal(
+        self,
+        entity: Worker,
+        bot_entity: Bot | uuid.UUID | str,
+        since: int | None = None,
+        wait: float = 20.0,
+    ) -> tuple[QalxWorkerSignal, int]:
+        """The worker's signal and its version, as soon as the version differs from `since`
+        (at once without it), or after `wait` seconds unchanged: one request instead of
+        twenty polls. A qalx server extension; also marks the worker as seen."""
+        answer = self._call(
+            operations.get_worker_signal(
+                self._bot(bot_entity), self._guid_of(entity), wait=wait, since=since
+            )
+        )
+        return self.signal_class({"signal": answer.get("signal") or {}}), int(answer["version"])
+
     def update_status(self, entity: Worker, bot_entity: Bot | uuid.UUID | str, status: str) -> None:
         self._patch(entity, bot_entity, {"status": {"message": status}})
 

@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import attrs
 
 from qalx.entities import Bot as BotEntity
-from qalx.entities import QalxEntity, Queue, QueueMessage, Worker
-from qalx.errors import QalxAPIResponseError, QalxError
+from qalx.entities import QalxEntity, Queue, QueueMessage, Worker, as_guid
+from qalx.errors import QalxAPIBadRequest, QalxAPINotFound, QalxAPIResponseError, QalxError
 from qalx.signals import QalxWorkerSignal
 
 from ._job import QalxJob
@@ -53,8 +53,11 @@ CONFIG_EXIT = QalxWorkerSignal.CONFIG_TERMINATE_CODE
 FAILED_EXIT = 1
 """A worker that cannot go on (its `begin` raised, or the API stayed unreachable)."""
 
+SIGNAL_WAIT_SECONDS = 20.0
+"""The longest a signal read waits for a change (the server's own limit); at least this
+often the worker is seen."""
 SIGNAL_POLL_SECONDS = 1.0
-"""How often an idle worker reads its signal: at most one request a second."""
+"""Without long polls: how often a worker reads its signal (at most one request a second)."""
 MAX_LOOP_FAILURES = 10
 """Unexpected errors in a row (the API or broker unreachable) before a worker gives up."""
 PIPELINE = ("onload", "preprocess", "process", "precompletion", "postprocess")
@@ -111,31 +114,52 @@ class _Exit(Exception):
 
 
 class SignalWatcher(threading.Thread):
-    """Reads the worker's signal from the API about once a second and wakes the main loop
-    when it changes. A daemon: it can never keep a finished worker alive."""
+    """Watches the worker's signal and wakes the main loop when it changes. On our server
+    it long-polls (one request per `SIGNAL_WAIT_SECONDS`, answered the moment the signal
+    changes, which also marks the worker as seen); on a server without that extension it
+    reads the signal every `SIGNAL_POLL_SECONDS`. A daemon: it never keeps a worker alive."""
 
     def __init__(self, worker: WorkerProcess, wake: threading.Event) -> None:
         super().__init__(name="qalx-signal-watcher", daemon=True)
         self.worker = worker
         self.wake = wake
         self.current = QalxWorkerSignal({})
+        self.version: int | None = None
+        self.long_poll = True
         self.stopped = threading.Event()
 
-    def read_once(self) -> QalxWorkerSignal:
-        fresh: QalxWorkerSignal = self.worker.session.worker.get_signal(
-            self.worker.entity, self.worker.bot_entity
-        )
+    def _changed(self, fresh: QalxWorkerSignal) -> None:
         if dict(fresh.signal) != dict(self.current.signal):
             self.current = fresh
             self.wake.set()
-        return fresh
+
+    def read_once(self, wait: float = 0.0) -> None:
+        adapter = self.worker.session.worker
+        entity, bot = self.worker.entity, self.worker.bot_entity
+        if self.long_poll:
+            try:
+                fresh, self.version = adapter.wait_for_signal(entity, bot, self.version, wait)
+            except (QalxAPINotFound, QalxAPIBadRequest):
+                if self.version is not None:  # it worked before: a real error
+                    raise
+                self.long_poll = False  # a server without the long poll (the hosted one)
+                self.worker.log.info("the server has no long-polled signals: polling instead")
+            else:
+                self._changed(fresh)
+                return
+        self._changed(adapter.get_signal(entity, bot))
 
     def run(self) -> None:
-        while not self.stopped.wait(SIGNAL_POLL_SECONDS):
+        while not self.stopped.is_set():
             try:
-                self.read_once()
-            except Exception as exc:  # the API unreachable: the next read tries again
+                if self.long_poll:
+                    self.read_once(SIGNAL_WAIT_SECONDS)
+                else:
+                    self.stopped.wait(SIGNAL_POLL_SECONDS)
+                    self.read_once()
+            except Exception as exc:  # the API unreachable: try again shortly
                 self.worker.log.debug("reading the signal failed: %s", exc)
+                self.stopped.wait(SIGNAL_POLL_SECONDS)
 
 
 class Receiver(threading.Thread):
@@ -366,10 +390,15 @@ class WorkerProcess:
         self.job = job
         job.message = message
         entity_type, guid = message.body.get("entity_type"), message.body.get("entity_guid")
-        since = dt.datetime.now(dt.UTC)
-        self._report(
-            state="active", job={"entity_type": entity_type, "entity_guid": guid, "since": since}
-        )
+        try:
+            current: dict[str, Any] | None = {
+                "entity_type": entity_type,
+                "entity_guid": as_guid(guid),
+                "since": dt.datetime.now(dt.UTC),
+            }
+        except QalxError:
+            current = None  # a malformed message: the pipeline deals with it
+        self._report(state="active", job=current)
         try:
             outcome = self._pipeline(job, message)
         except _Exit as done:

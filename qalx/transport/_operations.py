@@ -193,6 +193,15 @@ def find_workers(
     return request
 
 
+def get_worker_signal(bot_guid: UUID, guid: UUID, *, wait: float, since: int | None) -> Request:
+    """The long-polled signal read (a qalx extension): answers when the signal's version
+    differs from `since`, or after `wait` seconds."""
+    request: Request = _module("worker", "get_worker_signal")._get_kwargs(
+        bot_guid, guid, wait=wait, since=_unset(since)
+    )
+    return request
+
+
 def update_worker(bot_guid: UUID, guid: UUID, body: Mapping[str, Any]) -> Request:
     request: Request = _module("worker", "update_worker")._get_kwargs(
         bot_guid, guid, body=_body("WorkerUpdate", body)

@@ -42,6 +42,9 @@ def test_a_failing_step_puts_the_job_back_and_others_go_on(
     done = {i.data.n: i for i in (session.item.get(x.guid) for x in items)}
     assert done[0].data.ok is True and done[2].data.ok is True
     assert "ok" not in done[1].data and "ok" not in done[3].data
+    bot = session.bot.find(query={"name": "failing bot"}).data[0]
+    worker = session.worker.get(bot.workers[0].guid, bot)
+    assert worker["jobs_failed"] >= 2 and worker["jobs_done"] == 2
     log = (bots.home / ".cache" / "qalx" / "log" / ".worker_failing bot.0.log").read_text()
     failures = [line for line in log.splitlines() if "failed: odd number" in line]
     assert len(failures) >= 2
