@@ -18,7 +18,7 @@ from qalx.errors import (
 )
 
 from ._job import QalxJob
-from ._worker import WorkerSpec, run_worker
+from ._worker import COLD_EXIT, CONFIG_EXIT, WARM_EXIT, WorkerSpec, run_worker
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
@@ -31,6 +31,10 @@ S = TypeVar("S", bound=StepFunction)
 I = TypeVar("I", bound=InitialisationFunction)  # noqa: E741
 
 START_METHODS = ("fork", "spawn", "forkserver")
+EXPECTED_EXITS = frozenset(
+    code for exit in (WARM_EXIT, COLD_EXIT, CONFIG_EXIT) for code in (exit, exit % 256)
+)
+"""How a worker may end: warm, cold or KILL_AFTER exits (POSIX reports them mod 256)."""
 
 
 class Bot:
@@ -61,6 +65,12 @@ class Bot:
 
     def __repr__(self) -> str:
         return f"<Bot {self.name!r}>"
+
+    @property
+    def failed_workers(self) -> list[int]:
+        """The workers (by index) of the last `start` that did not end by a signal or by
+        KILL_AFTER: they crashed, were killed, or could not go on."""
+        return [i for i, code in enumerate(self.worker_exit_codes) if code not in EXPECTED_EXITS]
 
     # -- the steps ---------------------------------------------------------------------------
     def initialisation(self, func: I) -> I:

@@ -19,6 +19,7 @@ How it differs from pyqalx's, on purpose (each a promise of the user docs pyqalx
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -31,8 +32,6 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn
-
-import attrs
 
 from qalx.entities import Bot as BotEntity
 from qalx.entities import QalxEntity, Queue, QueueMessage, Worker, as_guid
@@ -58,6 +57,8 @@ SIGNAL_WAIT_SECONDS = 20.0
 often the worker is seen."""
 SIGNAL_POLL_SECONDS = 1.0
 """Without long polls: how often a worker reads its signal (at most one request a second)."""
+COLD_AFTER_SECONDS = 1.0
+"""A second SIGTERM this soon after the first is the same shutdown, not a cold one."""
 MAX_LOOP_FAILURES = 10
 """Unexpected errors in a row (the API or broker unreachable) before a worker gives up."""
 PIPELINE = ("onload", "preprocess", "process", "precompletion", "postprocess")
@@ -74,10 +75,11 @@ STEP_NAMES = {
 }
 
 
-@attrs.frozen
+@dataclasses.dataclass(frozen=True)
 class WorkerSpec:
     """All a worker process needs, picklable for every start method (`fork`, `spawn`,
-    `forkserver`). Step functions travel by reference: they must be importable (module-level)."""
+    `forkserver`). Step functions travel by reference: they must be importable (module-level).
+    (A dataclass, not attrs: `import qalx` must not import attrs.)"""
 
     bot: Bot
     index: int
@@ -107,10 +109,14 @@ def run_worker(spec: WorkerSpec) -> None:
 
 
 class _Exit(Exception):
-    def __init__(self, code: int, reason: str) -> None:
+    """Ends the worker with `code`; `requeue` releases the job in hand instead of deleting
+    it (a cold exit)."""
+
+    def __init__(self, code: int, reason: str, requeue: bool = False) -> None:
         super().__init__(reason)
         self.code = code
         self.reason = reason
+        self.requeue = requeue
 
 
 class SignalWatcher(threading.Thread):
@@ -233,6 +239,7 @@ class WorkerProcess:
         self.jobs_failed = 0
         self.stopped = False
         self.os_signals = 0
+        self._first_os_signal = 0.0
         self.job: QalxJob | None = None
 
     def _configure_logging(self) -> logging.Logger:
@@ -257,7 +264,14 @@ class WorkerProcess:
 
     # -- signals -----------------------------------------------------------------------------
     def _on_os_signal(self, number: int, frame: FrameType | None) -> None:
+        # One shutdown reaches a worker twice at once when its whole process group is
+        # signalled (the signal itself, and the starting process relaying it): only a
+        # second request a moment later means "cold".
+        now = time.monotonic()
+        if self.os_signals and now - self._first_os_signal < COLD_AFTER_SECONDS:
+            return
         self.os_signals += 1
+        self._first_os_signal = now
         self.log.info("got signal %s (%s)", number, "warm" if self.os_signals == 1 else "cold")
         self.wake.set()
 
@@ -265,8 +279,10 @@ class WorkerProcess:
         return self.watcher.current
 
     def _check_cold(self) -> None:
-        if self.os_signals >= 2 or self._signal().terminate_cold:
-            raise _Exit(COLD_EXIT, "cold exit signal found")
+        if self.os_signals >= 2:  # an operator's second SIGTERM/Ctrl-C: the job goes back
+            raise _Exit(COLD_EXIT, "cold exit on a second signal", requeue=True)
+        if self._signal().terminate_cold:
+            raise _Exit(COLD_EXIT, "cold exit signal found", requeue=self._signal().requeue_job)
 
     def _check_full(self) -> None:
         self._check_cold()
@@ -402,9 +418,9 @@ class WorkerProcess:
         try:
             outcome = self._pipeline(job, message)
         except _Exit as done:
-            if done.code == COLD_EXIT and self._signal().requeue_job:
+            if done.code == COLD_EXIT and done.requeue:
                 message.release()
-            elif done.code == COLD_EXIT:
+            elif done.code == COLD_EXIT:  # a cold terminate without requeue_job, as asked
                 self.queue.delete_message(message)
             raise
         except Exception as exc:

@@ -337,6 +337,11 @@ def bot_start(
         ) from None
     except QalxError as exc:
         raise click.ClickException(f"bot start failed: {exc}") from None
+    if target.failed_workers:
+        codes = ", ".join(
+            f"worker {i}: exit {target.worker_exit_codes[i]}" for i in target.failed_workers
+        )
+        raise click.ClickException(f"bot {target.name!r}: workers failed ({codes}); see their logs")
 
 
 @click.command("bot-stop")

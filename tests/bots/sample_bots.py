@@ -113,6 +113,29 @@ def mark(job: QalxJob) -> None:
     job.entity.data.processed = True
 
 
+broken_bot = Bot("broken bot")
+
+
+@broken_bot.begin
+def cannot_begin(job: QalxJob) -> None:
+    raise RuntimeError("the licence server is down")
+
+
+@broken_bot.process
+def never(job: QalxJob) -> None:
+    job.entity.data.processed = True
+
+
+chaos_bot = Bot("chaos bot")
+
+
+@chaos_bot.process
+def count(job: QalxJob) -> None:
+    """Records every delivery of the job, so duplicates can be counted afterwards."""
+    job.entity.data.deliveries = int(job.entity.data.get("deliveries", 0)) + 1
+    job.entity.data.done = True
+
+
 def main(argv: list[str]) -> None:
     """`python -m tests.bots.sample_bots BOT QUEUE PROCESSES [START_METHOD]`: start a bot."""
     bots: dict[str, Any] = {
@@ -122,6 +145,8 @@ def main(argv: list[str]) -> None:
         "slow": slow_bot,
         "first": first_bot,
         "second": second_bot,
+        "broken": broken_bot,
+        "chaos": chaos_bot,
     }
     bot = bots[argv[1]]
     method = argv[4] if len(argv) > 4 and argv[4] != "-" else None
@@ -130,6 +155,7 @@ def main(argv: list[str]) -> None:
         argv[2], processes=int(argv[3]), skip_ini=True, start_method=method, workflow=workflow
     )
     print("EXIT-CODES", bot.worker_exit_codes, flush=True)
+    print("FAILED-WORKERS", bot.failed_workers, flush=True)
 
 
 if __name__ == "__main__":

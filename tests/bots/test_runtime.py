@@ -63,3 +63,19 @@ def test_a_false_step_result_ends_the_job_cleanly(session: QalxSession, bots: Bo
     assert "processed" not in session.item.get(zero.guid).data
     assert session.item.get(one.guid).data.processed is True
     assert queue.get_messages(max_num_msg=10, visibility=1, waittime=0) == []
+
+
+def test_a_worker_that_cannot_begin_exits_non_zero_and_says_why(
+    session: QalxSession, bots: BotRunner
+) -> None:
+    queue = session.queue.get_or_create("broken")
+    item = session.item.add(data={"n": 1})
+    Item.add_to_queue(item, queue)
+    finished = bots.run("broken", "broken")
+    assert finished.exit_codes == [1], finished.stderr
+    assert "FAILED-WORKERS [0]" in finished.stdout
+    bot = session.bot.find(query={"name": "broken bot"}).data[0]
+    status = session.worker.get(bot.workers[0].guid, bot)["status"]["message"]
+    assert "begin failed: RuntimeError: the licence server is down" in status
+    assert "processed" not in session.item.get(item.guid).data  # its job is still queued
+    assert len(queue.get_messages(max_num_msg=1, visibility=1, waittime=1)) == 1

@@ -123,12 +123,15 @@ def test_sigterm_is_warm_and_a_second_is_cold(
     Item.add_to_queue(item, queue)
     until(lambda: session.worker.get(bot.workers[0].guid, bot).get("state") == "active", "the job")
     process.send_signal(signal.SIGTERM)
-    time.sleep(0.5)
+    time.sleep(1.5)  # a second signal within a second is the same shutdown
     assert process.poll() is None  # warm: the job goes on
     process.send_signal(signal.SIGTERM)
     done = ended(process)
     assert done.exit_codes == [COLD], done.stderr
     assert "finished" not in session.item.get(item.guid).data
+    fresh = session.queue.get(queue.guid)  # the job went back, for another worker
+    again = until(lambda: fresh.get_messages(max_num_msg=1, visibility=5, waittime=1), "requeued")
+    assert again[0].entity_guid == item.guid  # type: ignore[index]
 
 
 def test_workflow_hands_the_entity_to_the_next_bot(session: QalxSession, bots: BotRunner) -> None:

@@ -50,9 +50,9 @@ def test_bots_and_workers(company: Company) -> None:
         ["2", "reporter", "idle", system, node, "0/0", created(second), company.email],
     ]
     assert rows(result.output, "Workers") == [
-        ["1", "1", "lost", "-", "-", "-", "-", "-", "-"],
-        ["1", "2", "stopped", "-", "-", "-", "-", "-", "-"],
-        ["1", "3", "active", "working on beam 7", "-", "-", "-", "-", "-"],
+        ["1", "1", "lost", "-", "-", "-", "0", "0", "-"],
+        ["1", "2", "stopped", "-", "-", "-", "0", "0", "-"],
+        ["1", "3", "active", "working on beam 7", "-", "-", "0", "0", "-"],
     ]
     header = next(line for line in result.output.splitlines() if "Index" in line)
     for column in ("Name", "State", "Platform", "Node", "Workers (active/total)",
@@ -106,5 +106,5 @@ def test_worker_progress_keys(company: Company, monkeypatch: pytest.MonkeyPatch)
     assert rows(result.output, "Workers") == [
         ["1", "1", "idle", "-", f"item {guid}", "2026-03-04 05:06:07", "12", "1",
          "2026-03-04 05:08:09"],
-        ["1", "2", "idle", "-", "-", "-", "0", "-", "-"],
+        ["1", "2", "idle", "-", "-", "-", "0", "0", "-"],
     ]  # fmt: skip
