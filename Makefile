@@ -42,6 +42,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/server_throughput.py --postgres
 	$(BIN)/python bench/long_poll_wakeup.py --postgres
 	$(BIN)/python bench/sdk_vs_pyqalx.py --postgres
+	$(BIN)/python bench/bot_vs_pyqalx.py --postgres
 	$(BIN)/python bench/pg_entity_growth.py
 
 # The embedded server with default settings (data under the platform's user data dir).
