@@ -168,14 +168,7 @@ class QalxAdapter(Generic[E]):
             if include_session_tags
             else (dict(query) if query else None)
         )
-        if combined:
-            try:
-                from qalx.transport import dumps_text
-
-                dumps_text(combined)
-            except NotSerialisable as exc:
-                raise QalxError(f"the query cannot be sent: {exc}") from None
-        return combined
+        return combined  # encoded once, when the request is built (`NotSerialisable` there)
 
     def _find_page(
         self,

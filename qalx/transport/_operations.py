@@ -123,13 +123,26 @@ def find(
 ) -> Request:
     package, _, plural = _names(entity_type)
     request: Request = _module(package, f"list_{plural}")._get_kwargs(
-        skip=skip,
-        limit=limit,
-        sort=_list_param(sort),
-        query=_codec.dumps_text(query) if query else _unset(None),
-        fields=_list_param(fields),
+        **_list_kwargs(query, sort, skip, limit, fields)
     )
     return request
+
+
+def _list_kwargs(
+    query: Mapping[str, Any] | None,
+    sort: str | Sequence[str] | None,
+    skip: int,
+    limit: int,
+    fields: str | Sequence[str] | None,
+) -> dict[str, Any]:
+    """The parameters every list operation takes, as the generated functions want them."""
+    return {
+        "skip": skip,
+        "limit": limit,
+        "sort": _list_param(sort),
+        "query": _codec.dumps_text(query) if query else _unset(None),
+        "fields": _list_param(fields),
+    }
 
 
 def update(entity_type: str, guid: UUID, body: Mapping[str, Any]) -> Request:
@@ -183,12 +196,7 @@ def find_workers(
     fields: str | Sequence[str] | None = None,
 ) -> Request:
     request: Request = _module("worker", "list_workers")._get_kwargs(
-        bot_guid,
-        skip=skip,
-        limit=limit,
-        sort=_list_param(sort),
-        query=_codec.dumps_text(query) if query else _unset(None),
-        fields=_list_param(fields),
+        bot_guid, **_list_kwargs(query, sort, skip, limit, fields)
     )
     return request
 
