@@ -15,6 +15,8 @@ How it differs from pyqalx's, on purpose (each a promise of the user docs pyqalx
   unreachable) exits non-zero with its reason in its status and log.
 - **The worker is seen**: its entity carries `state`, the current `job` (type, guid, since),
   `jobs_done` and `jobs_failed`.
+- **A job costs the server its own requests only** (receive, load, save): the worker's state
+  reports and the deletes of finished messages are gathered off the main loop (`_background`).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import signal as os_signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -38,6 +40,7 @@ from qalx.entities import QalxEntity, Queue, QueueMessage, Worker, as_guid
 from qalx.errors import QalxAPIBadRequest, QalxAPINotFound, QalxAPIResponseError, QalxError
 from qalx.signals import QalxWorkerSignal
 
+from ._background import MessageDeleter, StateReporter
 from ._job import QalxJob
 
 if TYPE_CHECKING:
@@ -59,6 +62,9 @@ SIGNAL_POLL_SECONDS = 1.0
 """Without long polls: how often a worker reads its signal (at most one request a second)."""
 COLD_AFTER_SECONDS = 1.0
 """A second SIGTERM this soon after the first is the same shutdown, not a cold one."""
+WORKFLOW_CACHE_SECONDS = 60.0
+"""How long a worker keeps the queue of a next bot of its workflow before looking it up again
+(a bot that moves to another queue is followed within this time)."""
 MAX_LOOP_FAILURES = 10
 """Unexpected errors in a row (the API or broker unreachable) before a worker gives up."""
 PIPELINE = ("onload", "preprocess", "process", "precompletion", "postprocess")
@@ -235,12 +241,15 @@ class WorkerProcess:
         self.wake = threading.Event()
         self.watcher = SignalWatcher(self, self.wake)
         self.receiver = Receiver(self, self.wake)
+        self.reporter = StateReporter(self._patch_entity, self.log)
+        self.deleter = MessageDeleter(self.queue, self.log)
         self.jobs_done = 0
         self.jobs_failed = 0
         self.stopped = False
         self.os_signals = 0
         self._first_os_signal = 0.0
         self.job: QalxJob | None = None
+        self._workflow_queues: dict[str, tuple[float, Queue]] = {}
 
     def _configure_logging(self) -> logging.Logger:
         from qalx.logging import configure_logging
@@ -256,6 +265,10 @@ class WorkerProcess:
 
     # -- the API view of the worker ------------------------------------------------------------
     def _report(self, **fields: Any) -> None:
+        """Show `fields` on the worker entity (soon: the reporter thread coalesces them)."""
+        self.reporter.report(**fields)
+
+    def _patch_entity(self, fields: Mapping[str, Any]) -> None:
         """PATCH the worker entity; a failure to report is logged, never fatal."""
         try:
             self.session.worker._patch(self.entity, self.bot_entity, fields)
@@ -329,6 +342,8 @@ class WorkerProcess:
                 raise _Exit(FAILED_EXIT, f"cannot read the worker's signal: {exc}") from exc
             self.watcher.start()
             self.receiver.start()
+            self.reporter.start()
+            self.deleter.start()
             try:
                 self._run_step(job, "begin")
             except _Exit:
@@ -341,6 +356,9 @@ class WorkerProcess:
             self._loop(job)
         except _Exit as done:
             return self._exit(done.code, done.reason)
+        finally:  # whatever ends the worker, finished jobs are deleted and its state shown
+            self.deleter.close()
+            self.reporter.close()
         raise AssertionError("unreachable")
 
     def _loop(self, first_job: QalxJob) -> NoReturn:
@@ -430,7 +448,7 @@ class WorkerProcess:
             message.release()
             self._report(state="stopped", job=None)
             return
-        self.queue.delete_message(message)
+        self.deleter.delete(message)
         self.jobs_done += 1
         self._report(state="idle", job=None, jobs_done=self.jobs_done)
 
@@ -491,23 +509,39 @@ class WorkerProcess:
         bot, by its plan name within the same factory)."""
         factory = ((self.bot_entity.get("meta") or {}).get("pyqalx") or {}).get("factory_guid")
         for name in self.spec.workflow:
-            query: dict[str, Any] = {"name": name}
-            if factory is not None:
-                query = {
-                    "metadata.data._class": "pyqalx.factory",
-                    "metadata.data.pyqalx.plan_bot_name": name,
-                    "metadata.data.pyqalx.factory_guid": factory,
-                }
-            found = self.session.bot.find(query=query, limit=2).data
-            if len(found) != 1:
-                self.log.warning("workflow: %d bots match %r; skipped", len(found), name)
-                continue
-            queue_name = (found[0].get("config") or {}).get("queue_name")
-            if not queue_name:
-                self.log.warning("workflow: bot %r names no queue; skipped", name)
-                continue
-            target = self.session.queue.get_by_name(str(queue_name))
-            type(job.entity).add_to_queue(job.entity, target)
+            target = self._workflow_target(name, factory)
+            if target is not None:
+                type(job.entity).add_to_queue(job.entity, target)
+
+    def _workflow_target(self, name: str, factory: Any) -> Queue | None:
+        """The queue of next bot `name`, looked up once per `WORKFLOW_CACHE_SECONDS` (two
+        requests and a new SQS client per job otherwise); None (logged) when there is none."""
+        now = time.monotonic()
+        cached = self._workflow_queues.get(name)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        target = self._find_workflow_target(name, factory)
+        if target is not None:
+            self._workflow_queues[name] = (now + WORKFLOW_CACHE_SECONDS, target)
+        return target
+
+    def _find_workflow_target(self, name: str, factory: Any) -> Queue | None:
+        query: dict[str, Any] = {"name": name}
+        if factory is not None:
+            query = {
+                "metadata.data._class": "pyqalx.factory",
+                "metadata.data.pyqalx.plan_bot_name": name,
+                "metadata.data.pyqalx.factory_guid": factory,
+            }
+        found = self.session.bot.find(query=query, limit=2).data
+        if len(found) != 1:
+            self.log.warning("workflow: %d bots match %r; skipped", len(found), name)
+            return None
+        queue_name = (found[0].get("config") or {}).get("queue_name")
+        if not queue_name:
+            self.log.warning("workflow: bot %r names no queue; skipped", name)
+            return None
+        return self.session.queue.get_by_name(str(queue_name))
 
     # -- the end -------------------------------------------------------------------------------
     def _exit(self, code: int, reason: str) -> int:
@@ -520,7 +554,9 @@ class WorkerProcess:
         except Exception as exc:
             self._log_failure("ontermination", None, exc)
         self.watcher.stopped.set()
+        self.deleter.close()
         self._report(status={"message": reason}, job=None)
+        self.reporter.close()
         self.log.info("[%s] %s", code, reason)
         pending = self.receiver.take() if self.receiver.is_alive() else None
         if isinstance(pending, list):

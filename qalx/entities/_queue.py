@@ -280,6 +280,30 @@ class Queue(QalxEntity):
         )
         message._deleted = True
 
+    def delete_messages(self, messages: Iterable[QueueMessage]) -> list[QueueMessage]:
+        """Delete received messages in batches of `SQS_BATCH` (one request per batch, not per
+        message); return those the broker did not delete (their receipt expired: they will be
+        received again). Already deleted ones are skipped."""
+        todo = [m for m in messages if not m._deleted]
+        failed: list[QueueMessage] = []
+        for start in range(0, len(todo), SQS_BATCH):
+            batch = todo[start : start + SQS_BATCH]
+            for message in batch:
+                message.stop_heartbeat()
+            answer = self.broker_client.delete_message_batch(
+                QueueUrl=self.queue_url,
+                Entries=[
+                    {"Id": str(n), "ReceiptHandle": m.receipt_handle} for n, m in enumerate(batch)
+                ],
+            )
+            refused = {int(f["Id"]) for f in answer.get("Failed", [])}
+            for n, message in enumerate(batch):
+                if n in refused:
+                    failed.append(message)
+                else:
+                    message._deleted = True
+        return failed
+
     def purge(self) -> None:
         """Delete every message on the queue (SQS may take up to 60 s)."""
         self.broker_client.purge_queue(QueueUrl=self.queue_url)
