@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from qalx import Bot, QalxJob
@@ -75,8 +76,13 @@ slow_bot = Bot("slow bot")
 
 @slow_bot.process
 def slow(job: QalxJob) -> None:
-    """Works for QALX_TEST_SLOW seconds, a step at a time, noting each second."""
+    """Works for QALX_TEST_SLOW seconds, a step at a time, noting each second. With
+    QALX_TEST_PIDS set, first writes its process id to the file named by the job's guid there
+    (so a test can kill the very worker that has the job)."""
     import time
+
+    if os.environ.get("QALX_TEST_PIDS"):
+        (Path(os.environ["QALX_TEST_PIDS"]) / str(job.entity.guid)).write_text(str(os.getpid()))
 
     for second in range(int(os.environ.get("QALX_TEST_SLOW", "3"))):
         job.entity.data.seconds = second

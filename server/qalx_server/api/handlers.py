@@ -144,7 +144,7 @@ def build_waiting_handlers(workers: WorkerService) -> dict[str, WaitingHandler]:
             bot_guid,
             worker_guid,
             since=call.query["since"],
-            wait=float(call.query["wait"]),
+            wait=workers.liveness.longest_wait(float(call.query["wait"])),
             first=lambda: workers.signal(call.principal, bot_guid, worker_guid, seen=True),
             again=lambda: workers.signal(call.principal, bot_guid, worker_guid, seen=False),
             disconnected=disconnected,

@@ -1,9 +1,11 @@
 """Workers that are seen: when a worker last showed itself, and how it is answered.
 
 A worker that reads its signal through `GET .../signal` gets `last_seen`, refreshed by each
-later read and by its own PATCHes (made with its bot's token). Such a worker promises to
-read at least every 20 s; one not seen for longer than `worker_lost_after` is answered with
-`state: "lost"`, its stored state untouched. Workers never seen there (pyqalx's, which check
+later read and by its own PATCHes (made with its bot's token). Such a worker reads again as
+soon as it is answered, and a waiting read is answered after at most a third of
+`worker_lost_after` (`Liveness.longest_wait`), so a live worker is seen often enough; one not
+seen for longer than `worker_lost_after` is answered with `state: "lost"`, its stored state
+untouched. Workers never seen there (pyqalx's, which check
 every 20 to 240 s and not at all during a step) have `last_seen: null` and are never lost.
 """
 
@@ -55,6 +57,11 @@ class Liveness:
     @property
     def refresh_ms(self) -> int:
         return int(min(5.0, self.lost_after / 10) * 1000)
+
+    def longest_wait(self, asked: float) -> float:
+        """How long a waiting signal read may be held: what the worker asked, but never so
+        long that a live worker waiting for its signal could look lost."""
+        return min(asked, self.lost_after / 3)
 
     def stale(self, worker: Mapping[str, Any], now: int) -> bool:
         """Whether a sighting now should be written."""

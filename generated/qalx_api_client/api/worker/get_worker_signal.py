@@ -107,13 +107,14 @@ def sync_detailed(
     pyqalx's GET `?fields=signal` every 20 to 240 s. Every change of a worker's signal
     bumps its `signal_version`. The answer comes at once when `since` is absent or is
     not the current version, as soon as the signal changes otherwise, and after `wait`
-    seconds (with the unchanged signal) at the latest. A waiting request holds no server
+    seconds (with the unchanged signal) at the latest, or after a third of the server's
+    `worker_lost_after` where that is shorter. A waiting request holds no server
     thread; a change made through this server process wakes it at once, one made
     through another process sharing the database within about half a second.
 
     Read with the bot's own token, it also records that the worker was seen
-    (`last_seen`): a worker that uses this endpoint must call it at least every 20 s,
-    including while it runs a job, or it reads as `state: "lost"` once it has not been
+    (`last_seen`): a worker that uses this endpoint must call it again as soon as it is
+    answered, including while it runs a job, or it reads as `state: "lost"` once it has not been
     seen for the server's `worker_lost_after` (60 s by default). Users of the bot's
     company may read it too (without marking the worker seen).
 
@@ -160,13 +161,14 @@ def sync(
     pyqalx's GET `?fields=signal` every 20 to 240 s. Every change of a worker's signal
     bumps its `signal_version`. The answer comes at once when `since` is absent or is
     not the current version, as soon as the signal changes otherwise, and after `wait`
-    seconds (with the unchanged signal) at the latest. A waiting request holds no server
+    seconds (with the unchanged signal) at the latest, or after a third of the server's
+    `worker_lost_after` where that is shorter. A waiting request holds no server
     thread; a change made through this server process wakes it at once, one made
     through another process sharing the database within about half a second.
 
     Read with the bot's own token, it also records that the worker was seen
-    (`last_seen`): a worker that uses this endpoint must call it at least every 20 s,
-    including while it runs a job, or it reads as `state: "lost"` once it has not been
+    (`last_seen`): a worker that uses this endpoint must call it again as soon as it is
+    answered, including while it runs a job, or it reads as `state: "lost"` once it has not been
     seen for the server's `worker_lost_after` (60 s by default). Users of the bot's
     company may read it too (without marking the worker seen).
 
@@ -208,13 +210,14 @@ async def asyncio_detailed(
     pyqalx's GET `?fields=signal` every 20 to 240 s. Every change of a worker's signal
     bumps its `signal_version`. The answer comes at once when `since` is absent or is
     not the current version, as soon as the signal changes otherwise, and after `wait`
-    seconds (with the unchanged signal) at the latest. A waiting request holds no server
+    seconds (with the unchanged signal) at the latest, or after a third of the server's
+    `worker_lost_after` where that is shorter. A waiting request holds no server
     thread; a change made through this server process wakes it at once, one made
     through another process sharing the database within about half a second.
 
     Read with the bot's own token, it also records that the worker was seen
-    (`last_seen`): a worker that uses this endpoint must call it at least every 20 s,
-    including while it runs a job, or it reads as `state: "lost"` once it has not been
+    (`last_seen`): a worker that uses this endpoint must call it again as soon as it is
+    answered, including while it runs a job, or it reads as `state: "lost"` once it has not been
     seen for the server's `worker_lost_after` (60 s by default). Users of the bot's
     company may read it too (without marking the worker seen).
 
@@ -259,13 +262,14 @@ async def asyncio(
     pyqalx's GET `?fields=signal` every 20 to 240 s. Every change of a worker's signal
     bumps its `signal_version`. The answer comes at once when `since` is absent or is
     not the current version, as soon as the signal changes otherwise, and after `wait`
-    seconds (with the unchanged signal) at the latest. A waiting request holds no server
+    seconds (with the unchanged signal) at the latest, or after a third of the server's
+    `worker_lost_after` where that is shorter. A waiting request holds no server
     thread; a change made through this server process wakes it at once, one made
     through another process sharing the database within about half a second.
 
     Read with the bot's own token, it also records that the worker was seen
-    (`last_seen`): a worker that uses this endpoint must call it at least every 20 s,
-    including while it runs a job, or it reads as `state: "lost"` once it has not been
+    (`last_seen`): a worker that uses this endpoint must call it again as soon as it is
+    answered, including while it runs a job, or it reads as `state: "lost"` once it has not been
     seen for the server's `worker_lost_after` (60 s by default). Users of the bot's
     company may read it too (without marking the worker seen).
 
