@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
@@ -47,12 +48,14 @@ def test_both_sides_find_the_same_problems(case: Case) -> None:
     assert _sdk(case) == _server(case)
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.field], ids=[c.id for c in CASES if c.field])
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.field], ids=[c.id for c in CASES if c.field]
+)
 def test_the_api_refuses_with_every_problem_by_field(session: QalxSession, case: Case) -> None:
     with pytest.raises(QalxAPIResponseError) as refused:
         session.factory.validate_plan(case.plan())
     assert refused.value.status_code == 400
-    answer = refused.value.errors
+    answer = cast(dict[str, Any], refused.value.errors)
     assert answer["code"] == "invalid"
     assert [(e["field"], e["detail"]) for e in answer["errors"]] == _server(case)
     assert case.field in answer["detail"]
@@ -127,7 +130,9 @@ def test_the_apis_refusal_is_shown_with_lines(session: QalxSession, tmp_path: Pa
         session.factory.validate_plan(plan.data)
     shown = _refusal(plan, str(path), refused.value).splitlines()
     assert shown[0] == f"the API refused the plan {str(path)!r}:"
-    assert "  factory.stages.stage-1.ec2.bots.ghost: is not a bot in factory.bots (line 23)" in shown
+    assert (
+        "  factory.stages.stage-1.ec2.bots.ghost: is not a bot in factory.bots (line 23)" in shown
+    )
     assert len(shown) == 6
 
 
@@ -135,10 +140,12 @@ def test_no_file_and_bad_yaml(factory: Factory, tmp_path: Path) -> None:
     with pytest.raises(QalxFactoryValidationError, match="no plan file"):
         factory.validate(tmp_path / "missing.yml")
     broken = tmp_path / "broken.yml"
-    broken.write_text(textwrap.dedent("""\
+    broken.write_text(
+        textwrap.dedent("""\
         factory:
           name: [unclosed
-        """))
+        """)
+    )
     with pytest.raises(QalxFactoryError, match="is not YAML") as refused:
         factory.validate(broken)
     assert type(refused.value) is QalxFactoryError
