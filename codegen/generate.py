@@ -15,6 +15,7 @@ import argparse
 import ast
 import difflib
 import filecmp
+import json
 import re
 import shlex
 import shutil
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -127,16 +129,84 @@ def postprocess(package_dir: Path) -> None:
     (package_dir / "py.typed").write_text("")
 
 
+# The factory plan's JSON Schema, for the SDK to check plans with before sending them: the
+# spec's FactoryPlan and the schemas it refers to, as one JSON Schema document. The server
+# checks plans against the same schemas in the spec, so the two can never drift apart.
+PLAN_SCHEMA = "FactoryPlan"
+PLAN_SCHEMA_FILE = Path("schemas") / "factory_plan.json"
+_COMPONENT = "#/components/schemas/"
+# Keywords whose meaning differs between OAS 3.0 and JSON Schema (or that JSON Schema lacks).
+_OAS_ONLY = frozenset(
+    {"nullable", "discriminator", "readOnly", "writeOnly", "xml", "externalDocs", "example"}
+    | {"format", "deprecated"}
+)
+
+
+def _subschemas(schema: dict[str, Any]) -> list[Any]:
+    found: list[Any] = [*schema.get("properties", {}).values()]
+    for key in ("items", "additionalProperties", "not"):
+        if isinstance(schema.get(key), dict):
+            found.append(schema[key])
+    for key in ("oneOf", "anyOf", "allOf"):
+        found += schema.get(key, [])
+    return found
+
+
+def plan_schema(spec: dict[str, Any]) -> dict[str, Any]:
+    """FactoryPlan and every schema it refers to, as `$defs` of one JSON Schema document.
+    Fails if they use a keyword that a JSON Schema validator would read differently."""
+    schemas = spec["components"]["schemas"]
+    defs: dict[str, Any] = {}
+    pending = [PLAN_SCHEMA]
+    while pending:
+        name = pending.pop()
+        if name in defs:
+            continue
+        defs[name] = schemas[name]
+        walk = [schemas[name]]
+        while walk:
+            node = walk.pop()
+            oas_only = _OAS_ONLY & node.keys()
+            if oas_only:
+                raise SystemExit(f"{name} uses {sorted(oas_only)}, which JSON Schema lacks")
+            ref = node.get("$ref", "")
+            if ref:
+                pending.append(ref.removeprefix(_COMPONENT))
+            walk += _subschemas(node)
+    text = json.dumps(defs).replace(f'"{_COMPONENT}', '"#/$defs/')
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$comment": "Written by codegen/generate.py from openapi/qalx.yaml; never edit.",
+        "$ref": f"#/$defs/{PLAN_SCHEMA}",
+        "$defs": json.loads(text),
+    }
+
+
+def _split_plan_schema(workdir: Path) -> tuple[Path, dict[str, Any]]:
+    """The spec without the plan's schemas, for the generator, and the plan's JSON Schema.
+    No request body is a plan (it travels as JSON text), so the client needs no models of it,
+    and openapi-python-client cannot model the recursive workflow tree anyway."""
+    spec = yaml.safe_load(SPEC.read_text())
+    schema = plan_schema(spec)
+    schemas = spec["components"]["schemas"]
+    for name in schema["$defs"]:
+        del schemas[name]
+    path = workdir / "qalx.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    return path, schema
+
+
 def generate(into: Path) -> Path:
     """Run openapi-python-client; return the generated package directory under `into`."""
     out = into / PACKAGE
+    spec, schema = _split_plan_schema(into)
     command = [
         sys.executable,
         "-m",
         "openapi_python_client",
         "generate",
         "--path",
-        str(SPEC),
+        str(spec),
         "--config",
         str(_effective_config(into)),
         "--meta",
@@ -150,6 +220,9 @@ def generate(into: Path) -> Path:
     if result.returncode != 0:
         sys.stderr.write(result.stdout + result.stderr)
         raise SystemExit(f"openapi-python-client failed with exit code {result.returncode}")
+    target = out / PLAN_SCHEMA_FILE
+    target.parent.mkdir(parents=True)
+    target.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n")
     for cache in out.rglob(".ruff_cache"):
         shutil.rmtree(cache)
     for pycache in out.rglob("__pycache__"):

@@ -893,9 +893,15 @@ class QalxFactory(QalxAdapter[Factory]):
         if not isinstance(plan, Mapping):
             raise QalxFactoryValidationError("a plan is a YAML mapping with a `factory` key")
         try:
-            self._call(operations.validate_factory_plan(plan))
+            self.validate_plan(plan)
         except QalxAPIResponseError as exc:
             raise QalxFactoryValidationError(f"the plan is not valid:\n{exc}") from exc
+
+    def validate_plan(self, plan: Mapping[str, Any]) -> None:
+        """Check a parsed plan with the API (POST factory/validate). A refusal raises the
+        API's error, whose `errors` hold the answer: `{detail, code, errors: [{field,
+        detail}]}` from qalx_server (qalx.factories turns it into a message with lines)."""
+        self._call(operations.validate_factory_plan(plan))
 
     def _write(self, entity: Factory, source: FileSource | None, upload: bool) -> Factory:
         plan = entity.get("plan") or {}

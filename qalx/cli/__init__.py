@@ -1,5 +1,6 @@
 """The `qalx` command line: `configure`, `generate-encryption`, `download`, the `bot-*`
-commands and `workers-terminate` (pyqalx's, runtime-contract §7), `queue` and `server`.
+commands, `workers-terminate` and `factory-validate`/`factory-pack` (pyqalx's,
+runtime-contract §7), `queue` and `server`.
 
 The group options `-u/--user-profile` and `-b/--bot-profile` choose the profiles of ~/.qalx
 and ~/.bots for the command after them (`qalx -u dev bot-info calc`). Unlike pyqalx's, the
@@ -63,11 +64,11 @@ def main(ctx: click.Context, user_profile: str, bot_profile: str) -> None:
 
 
 def _register() -> None:
-    from qalx.cli import bots, configure, download
+    from qalx.cli import bots, configure, download, factory
     from qalx.cli.queue import queue
 
     main.add_command(queue)
-    for module in (bots, configure, download):
+    for module in (bots, configure, download, factory):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import ValidationError
 
 from qalx_server import jsonio
 from qalx_server.api.errors import bad_request
+from qalx_server.api.schemas import validator
 
 MAX_TAG = 255
 
@@ -40,86 +41,122 @@ def validate_tags(tags: list[dict[str, str]]) -> dict[str, Any]:
     return {"tags": tags}
 
 
-_NAME = {"type": "string", "minLength": 1}
-PLAN_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["factory"],
-    "properties": {
-        "factory": {
-            "type": "object",
-            "required": ["name", "bots", "stages"],
-            "properties": {
-                "name": _NAME,
-                "meta": {"type": "object"},
-                "tags": {"type": "object", "additionalProperties": {"type": ["string", "number"]}},
-                "debug": {"type": "object"},
-                "bots": {
-                    "type": "object",
-                    "minProperties": 1,
-                    "additionalProperties": {
-                        "type": "object",
-                        "required": ["source", "bot_path"],
-                        "properties": {
-                            "source": {"type": "object", "minProperties": 1},
-                            "bot_path": {"type": "string", "pattern": r"^[\w.]+:\w+$"},
-                            "requirements_path": {"type": "string"},
-                        },
-                    },
-                },
-                "workflows": {"type": "object"},
-                "alarms": {"type": "object"},
-                "stages": {
-                    "type": "object",
-                    "minProperties": 1,
-                    "additionalProperties": {"type": "object"},
-                },
-            },
-        }
-    },
-}
+_SOURCES = ("path", "url", "pypi")
 _RESERVED_STAGE_KEYS = {"workflow", "user_profile", "bot_profile"}
-_SOURCES = {"path", "url", "pypi"}
+KeyPath = tuple[Any, ...]
 
 
 def plan_problems(plan: Any) -> list[dict[str, str]]:
-    found = [
-        {"field": ".".join(map(str, e.absolute_path)) or "plan", "detail": e.message}
-        for e in Draft202012Validator(PLAN_SCHEMA).iter_errors(plan)
-    ]
-    if found:
-        return found
-    factory = plan["factory"]
-    bots = factory["bots"]
+    """Every problem of a parsed plan, each with the dotted path of the offending key: those
+    of the spec's `FactoryPlan` schema, then those of the rules it cannot state.
+
+    The SDK checks plans the same way before sending them (qalx/factories/_plan.py, against
+    the copy of the schema that codegen writes); tests/factories/plan_cases.py holds the
+    cases both must agree on."""
+    found: list[dict[str, str]] = []
+    for error in validator("FactoryPlan").iter_errors(plan):
+        found += _schema_problems(error)
+    found.sort(key=lambda p: p["field"])
+    found += _rule_problems(plan)
+    return list({(p["field"], p["detail"]): p for p in found}.values())
+
+
+def _schema_problems(error: ValidationError) -> list[dict[str, str]]:
+    """One error of the schema as problems naming the offending key: a missing key is named
+    itself, and a tree node matching none of its forms by the deepest part that fails."""
+    while error.context:
+        deeper = max(error.context, key=lambda e: len(e.absolute_path))
+        if len(deeper.absolute_path) <= len(error.absolute_path):
+            break
+        error = deeper
+    path: KeyPath = tuple(error.absolute_path)
+    if error.validator == "required":
+        have = error.instance if isinstance(error.instance, dict) else {}
+        wanted = error.validator_value if isinstance(error.validator_value, list) else []
+        missing = [key for key in wanted if key not in have]
+        return [_problem((*path, key), "is required") for key in missing]
+    message = error.schema.get("x-message") if isinstance(error.schema, dict) else None
+    return [_problem(path, f"{message}, not {error.instance!r}" if message else error.message)]
+
+
+def _problem(path: KeyPath, detail: str) -> dict[str, str]:
+    return {"field": ".".join(map(str, path)) or "plan", "detail": detail}
+
+
+def _mapping(value: Any) -> dict[Any, Any]:
+    """The rules also run on plans the schema refused, so each part is taken only if it has
+    the shape they need (the schema's problems say what is wrong with the rest)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _rule_problems(plan: Any) -> list[dict[str, str]]:
+    factory = _mapping(_mapping(plan).get("factory"))
+    bots = _mapping(factory.get("bots"))
+    workflows = _mapping(factory.get("workflows"))
+    found: list[dict[str, str]] = []
     for name, bot in bots.items():
-        if not {k.lower() for k in bot["source"]} & _SOURCES:
+        source = _mapping(_mapping(bot).get("source"))
+        kinds = [str(k) for k in source if str(k).lower() in _SOURCES]
+        if source and len(kinds) != 1:
             found.append(
-                {"field": f"factory.bots.{name}.source", "detail": "needs one of path, url, pypi"}
+                _problem(
+                    ("factory", "bots", name, "source"),
+                    f"needs exactly one of path, url, pypi (found {', '.join(kinds) or 'none'})",
+                )
             )
-    workflows = factory.get("workflows", {})
-    for stage_name, stage in factory["stages"].items():
-        where = f"factory.stages.{stage_name}"
-        if "workflow" in stage and stage["workflow"] not in workflows:
+    for name, tree in workflows.items():
+        found += _tree_problems(name, tree)
+    for stage_name, stage in _mapping(factory.get("stages")).items():
+        where: KeyPath = ("factory", "stages", stage_name)
+        stage = _mapping(stage)
+        workflow = stage.get("workflow")
+        if isinstance(workflow, str) and workflow not in workflows:
             found.append(
-                {"field": f"{where}.workflow", "detail": f"no workflow named {stage['workflow']!r}"}
+                _problem((*where, "workflow"), f"no workflow {workflow!r} in factory.workflows")
             )
         for sector_name, sector in stage.items():
-            if sector_name in _RESERVED_STAGE_KEYS:
+            if sector_name in _RESERVED_STAGE_KEYS or not isinstance(sector, dict):
                 continue
-            here = f"{where}.{sector_name}"
-            if not isinstance(sector, dict):
-                found.append({"field": here, "detail": "a sector must be a mapping"})
-                continue
-            if sector.get("type") not in ("local", "aws"):
-                found.append({"field": f"{here}.type", "detail": "must be 'local' or 'aws'"})
-            for bot_name in sector.get("bots") or {}:
+            here = (*where, sector_name)
+            for bot_name in _mapping(sector.get("bots")):
                 if bot_name not in bots:
                     found.append(
-                        {"field": f"{here}.bots.{bot_name}", "detail": "not a bot of this plan"}
+                        _problem((*here, "bots", bot_name), "is not a bot in factory.bots")
                     )
-            if sector.get("type") == "aws" and "ImageId" not in (sector.get("parameters") or {}):
-                found.append(
-                    {"field": f"{here}.parameters", "detail": "aws sectors need an ImageId"}
-                )
+            parameters = _mapping(sector.get("parameters"))
+            if sector.get("type") == "aws" and "ImageId" not in parameters:
+                found.append(_problem((*here, "parameters"), "an aws sector needs an ImageId"))
+    return found
+
+
+def _tree_problems(name: Any, tree: Any) -> list[dict[str, str]]:
+    """A workflow is a tree under its name: no bot twice, and no bot (nor the name, the one
+    root) following itself. Nodes are strings, list items or mapping keys."""
+    found: list[dict[str, str]] = []
+    seen: dict[Any, KeyPath] = {}
+
+    def visit(bot: Any, path: KeyPath, above: KeyPath) -> None:
+        if bot == name or bot in above:
+            chain = " -> ".join(map(str, (name, *above, bot)))
+            found.append(_problem(path, f"{bot!r} follows itself ({chain}): a cycle"))
+        elif bot in seen:
+            first = ".".join(map(str, seen[bot]))
+            found.append(_problem(path, f"{bot!r} is in this workflow twice (also at {first})"))
+        else:
+            seen[bot] = path
+
+    def walk(node: Any, path: KeyPath, above: KeyPath) -> None:
+        if isinstance(node, str):
+            visit(node, path, above)
+        elif isinstance(node, list):
+            for index, child in enumerate(node):
+                walk(child, (*path, index), above)
+        elif isinstance(node, dict):
+            for bot, below in node.items():
+                visit(bot, (*path, bot), above)
+                walk(below, (*path, bot), (*above, bot))
+
+    walk(tree, ("factory", "workflows", name), ())
     return found
 
 

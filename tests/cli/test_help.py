@@ -22,6 +22,8 @@ HELPS = {
     "configure": ["--user / --no-user", "--bot / --no-bot", "--yes", "EXTRA"],
     "generate-encryption": ["--path"],
     "download": ["GUID", "--directory", "--entity-type", "[item|factory]"],
+    "factory-validate": ["--plan", "--aws-profile"],
+    "factory-pack": ["--plan", "--stage", "--no-delete", "--aws-profile"],
 }  # fmt: skip
 
 

@@ -13,7 +13,8 @@ T = TypeVar("T", bound="FactoryValidate")
 class FactoryValidate:
     """
     Attributes:
-        plan (str): The plan as JSON text (pyqalx double-encodes the parsed YAML).
+        plan (str): The plan as JSON text (pyqalx double-encodes the parsed YAML); once parsed it must
+            match `#/components/schemas/FactoryPlan`.
     """
 
     plan: str

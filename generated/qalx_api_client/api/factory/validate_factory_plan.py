@@ -94,8 +94,10 @@ def sync_detailed(
 ) -> Response[Error | FactoryValidateResult]:
     """Check a factory plan
 
-     Checks a plan's structure (factory name, stages, sectors, bots). Only success or failure
-    matters to clients; on failure `detail` (and `errors`) say what is wrong.
+     Checks a plan against `#/components/schemas/FactoryPlan` and the rules its
+    description lists. Only success or failure matters to clients; on failure `detail`
+    names the first problem and `errors` lists every one, each with its `field`, the path
+    of the offending key in the plan (`factory.bots.solver.source`).
 
     Args:
         body (FactoryValidate):
@@ -126,8 +128,10 @@ def sync(
 ) -> Error | FactoryValidateResult | None:
     """Check a factory plan
 
-     Checks a plan's structure (factory name, stages, sectors, bots). Only success or failure
-    matters to clients; on failure `detail` (and `errors`) say what is wrong.
+     Checks a plan against `#/components/schemas/FactoryPlan` and the rules its
+    description lists. Only success or failure matters to clients; on failure `detail`
+    names the first problem and `errors` lists every one, each with its `field`, the path
+    of the offending key in the plan (`factory.bots.solver.source`).
 
     Args:
         body (FactoryValidate):
@@ -153,8 +157,10 @@ async def asyncio_detailed(
 ) -> Response[Error | FactoryValidateResult]:
     """Check a factory plan
 
-     Checks a plan's structure (factory name, stages, sectors, bots). Only success or failure
-    matters to clients; on failure `detail` (and `errors`) say what is wrong.
+     Checks a plan against `#/components/schemas/FactoryPlan` and the rules its
+    description lists. Only success or failure matters to clients; on failure `detail`
+    names the first problem and `errors` lists every one, each with its `field`, the path
+    of the offending key in the plan (`factory.bots.solver.source`).
 
     Args:
         body (FactoryValidate):
@@ -183,8 +189,10 @@ async def asyncio(
 ) -> Error | FactoryValidateResult | None:
     """Check a factory plan
 
-     Checks a plan's structure (factory name, stages, sectors, bots). Only success or failure
-    matters to clients; on failure `detail` (and `errors`) say what is wrong.
+     Checks a plan against `#/components/schemas/FactoryPlan` and the rules its
+    description lists. Only success or failure matters to clients; on failure `detail`
+    names the first problem and `errors` lists every one, each with its `field`, the path
+    of the offending key in the plan (`factory.bots.solver.source`).
 
     Args:
         body (FactoryValidate):
