@@ -6,16 +6,56 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import attrs
 import pytest
 
 from tests.sdk.api.conftest import Company
+from tests.support.moto import REGION, aws_identities, moto_server
+from tests.support.servers import BACKENDS, LiveServer, live_server
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN_TIMEOUT = 120.0
 """A bound on a hung bot, never a timing check."""
+SQS = "sqs"
+"""The `live` server whose queues are Amazon SQS (moto in server mode), for the core tests:
+`@pytest.mark.parametrize("live", ON_EVERY_BROKER, indirect=True)`."""
+ON_EVERY_BROKER = [*BACKENDS, SQS]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def live(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """The server on SQLite or PostgreSQL with its built-in broker, or (`sqs`) on SQLite with
+    Amazon SQS, spoken to as AWS itself: STS credentials for a role, FIFO queues, redrive."""
+    data_dir: Path = tmp_path_factory.mktemp(f"bots-server-{request.param}")
+    with ExitStack() as stack:
+        if request.param != SQS:
+            yield stack.enter_context(live_server(request.param, data_dir))
+            return
+        endpoint = stack.enter_context(moto_server())
+        aws = stack.enter_context(aws_identities(endpoint))
+        with pytest.MonkeyPatch.context() as env:
+            # the server's own AWS identity, from the standard chain as in production; boto3
+            # reads it once, when the server makes its clients
+            env.setenv("AWS_ACCESS_KEY_ID", aws.server_keys[0])
+            env.setenv("AWS_SECRET_ACCESS_KEY", aws.server_keys[1])
+            server = stack.enter_context(
+                live_server(
+                    "sqlite",
+                    data_dir,
+                    queues="sqs",
+                    sqs_region=REGION,
+                    sqs_endpoint_url=endpoint,
+                    sts_endpoint_url=endpoint,
+                    sqs_role_arn=aws.role_arn,
+                )
+            )
+        yield server
 
 
 @attrs.frozen
@@ -107,5 +147,5 @@ def bots(company: Company, home: Path) -> BotRunner:  # noqa: F811 (the fixtures
     return BotRunner(company, home)
 
 
-from tests.sdk.api.conftest import company, live, make_session, session  # noqa: E402,F401
+from tests.sdk.api.conftest import company, make_session, session  # noqa: E402,F401
 from tests.sdk.conftest import home, no_qalx_loggers  # noqa: E402,F401

@@ -5,14 +5,19 @@ from __future__ import annotations
 import pytest
 
 from qalx import Item, QalxSession
-from tests.bots.conftest import BotRunner
+from tests.bots.conftest import ON_EVERY_BROKER, SQS, BotRunner
 from tests.bots.sample_bots import ORDER
+from tests.support.servers import BACKENDS
 
 # Linux passes a child's exit status mod 256: 72593 (KILL_AFTER) arrives as 145.
 KILL_AFTER_STATUS = 72593 % 256
 
 
-@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+@pytest.mark.parametrize(
+    ("live", "method"),
+    [(b, m) for b in BACKENDS for m in ("fork", "spawn", "forkserver")] + [(SQS, "fork")],
+    indirect=["live"],
+)
 def test_steps_run_in_order_under_every_start_method(
     session: QalxSession, bots: BotRunner, method: str
 ) -> None:
@@ -31,6 +36,7 @@ def test_steps_run_in_order_under_every_start_method(
     assert len({d.meta.pid for d in done}) >= 1
 
 
+@pytest.mark.parametrize("live", ON_EVERY_BROKER, indirect=True)
 def test_a_failing_step_puts_the_job_back_and_others_go_on(
     session: QalxSession, bots: BotRunner
 ) -> None:
@@ -54,6 +60,7 @@ def test_a_failing_step_puts_the_job_back_and_others_go_on(
     assert session.queue.get(queue.guid).info.queue_url
 
 
+@pytest.mark.parametrize("live", ON_EVERY_BROKER, indirect=True)
 def test_a_false_step_result_ends_the_job_cleanly(session: QalxSession, bots: BotRunner) -> None:
     queue = session.queue.get_or_create("results")
     zero, one = session.item.add(data={"n": 0}), session.item.add(data={"n": 1})

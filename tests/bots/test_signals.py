@@ -16,7 +16,7 @@ import pytest
 from qalx import Bot as BotEntity
 from qalx import Item, QalxSession
 from qalx.entities import Bot
-from tests.bots.conftest import BotRunner, Finished, finished
+from tests.bots.conftest import ON_EVERY_BROKER, BotRunner, Finished, finished
 
 DEADLINE = 30.0
 """A bound on waiting for a bot to act: a hung test fails, it never checks speed."""
@@ -67,6 +67,7 @@ def stop_all() -> Iterator[list[subprocess.Popen[str]]]:
         process.communicate()
 
 
+@pytest.mark.parametrize("live", ON_EVERY_BROKER, indirect=True)
 def test_stop_resume_and_warm_terminate(
     session: QalxSession, bots: BotRunner, stop_all: list[subprocess.Popen[str]]
 ) -> None:
@@ -92,13 +93,16 @@ def test_stop_resume_and_warm_terminate(
     assert all(w.status.message == "warm exit signal found" for w in workers)
 
 
+@pytest.mark.parametrize("live", ON_EVERY_BROKER, indirect=True)
 def test_cold_terminate_requeues_the_job(
     session: QalxSession, bots: BotRunner, stop_all: list[subprocess.Popen[str]]
 ) -> None:
     queue = session.queue.get_or_create("cold")
     item = session.item.add(data={"n": 1})
     Item.add_to_queue(item, queue)
-    process = bots.start("slow", "cold", QALX_TEST_SLOW="30")
+    process = bots.start(
+        "slow", "cold", QALX_TEST_SLOW="8"
+    )  # a step outlasting the signal; it ends well within DEADLINE
     stop_all.append(process)
     bot = running_bot(session, "slow bot", 1)
     until(lambda: session.worker.get(bot.workers[0].guid, bot).get("state") == "active", "the job")
@@ -117,7 +121,9 @@ def test_sigterm_is_warm_and_a_second_is_cold(
 ) -> None:
     queue = session.queue.get_or_create("os-signals")
     item = session.item.add(data={"n": 1})
-    process = bots.start("slow", "os-signals", QALX_TEST_SLOW="30")
+    process = bots.start(
+        "slow", "os-signals", QALX_TEST_SLOW="8"
+    )  # a step outlasting the signal; it ends well within DEADLINE
     stop_all.append(process)
     bot = running_bot(session, "slow bot", 1)
     Item.add_to_queue(item, queue)
@@ -134,6 +140,7 @@ def test_sigterm_is_warm_and_a_second_is_cold(
     assert again[0].entity_guid == item.guid  # type: ignore[index]
 
 
+@pytest.mark.parametrize("live", ON_EVERY_BROKER, indirect=True)
 def test_workflow_hands_the_entity_to_the_next_bot(session: QalxSession, bots: BotRunner) -> None:
     session.queue.get_or_create("second-queue")
     second = bots.start("second", "second-queue")
@@ -155,6 +162,7 @@ def test_workflow_hands_the_entity_to_the_next_bot(session: QalxSession, bots: B
         second.communicate(timeout=DEADLINE)
 
 
+@pytest.mark.parametrize("live", ON_EVERY_BROKER, indirect=True)
 def test_failed_job_goes_to_dead_letters_and_is_replayed(
     session: QalxSession, bots: BotRunner
 ) -> None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
-import attrs
 import boto3
 import httpx
 import pytest
@@ -15,42 +13,13 @@ import sqlalchemy as sa
 
 from qalx_server.queueing.amazon import AmazonSqsBackend
 from qalx_server.queueing.backend import Company, QueueAccess
-from tests.support.moto import ACCESS_KEY, REGION, SECRET_KEY, moto_server, reset
+from tests.support.moto import ACCESS_KEY, REGION, SECRET_KEY, Aws, aws_identities, moto_server
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
-    from mypy_boto3_sts import STSClient
 
-ACCOUNT: Final = "123456789012"
-"""moto's default account."""
-ROLE_NAME: Final = "qalx-queue-clients"
-SERVER_USER: Final = "qalx-server"
 PREFIX: Final = "qalx-"
 BASE_URL: Final = "http://127.0.0.1:8000/"  # ignored by the Amazon backend
-
-CLIENT_ROLE_POLICY: Final = {
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Action": "sqs:*", "Resource": f"arn:aws:sqs:*:*:{PREFIX}*"}],
-}
-"""What an operator would attach to the role: SQS on the prefix's queues only."""
-SERVER_POLICY: Final = {
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Action": ["sqs:*", "sts:*"], "Resource": "*"}],
-}
-
-
-@attrs.frozen
-class Aws:
-    """moto's endpoint, and the server identity's clients (the keys moto takes by default)."""
-
-    endpoint: str
-    sqs: SQSClient
-    sts: STSClient
-    iam: Any
-    """No IAM stubs are installed."""
-    role_arn: str
-    server_keys: tuple[str, str]
-    """Access key id and secret of an IAM user allowed everything the server does."""
 
 
 def client_for(access: QueueAccess) -> SQSClient:
@@ -74,56 +43,8 @@ def moto_endpoint() -> Iterator[str]:
 @pytest.fixture
 def aws(moto_endpoint: str) -> Iterator[Aws]:
     """A fresh moto with the client role and a server user in it; reset afterwards."""
-    sqs: SQSClient = boto3.client(
-        "sqs",
-        endpoint_url=moto_endpoint,
-        region_name=REGION,
-        aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY,
-    )
-    sts: STSClient = boto3.client(
-        "sts",
-        endpoint_url=moto_endpoint,
-        region_name=REGION,
-        aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY,
-    )
-    iam: Any = boto3.client(
-        "iam",
-        endpoint_url=moto_endpoint,
-        region_name=REGION,
-        aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY,
-    )
-    try:
-        iam.create_user(UserName=SERVER_USER)
-        iam.put_user_policy(
-            UserName=SERVER_USER, PolicyName="server", PolicyDocument=json.dumps(SERVER_POLICY)
-        )
-        key = iam.create_access_key(UserName=SERVER_USER)["AccessKey"]
-        trust = {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/{SERVER_USER}"},
-                    "Action": "sts:AssumeRole",
-                }
-            ],
-        }
-        role_arn = iam.create_role(
-            RoleName=ROLE_NAME, AssumeRolePolicyDocument=json.dumps(trust), MaxSessionDuration=43200
-        )["Role"]["Arn"]
-        iam.put_role_policy(
-            RoleName=ROLE_NAME, PolicyName="sqs", PolicyDocument=json.dumps(CLIENT_ROLE_POLICY)
-        )
-        yield Aws(
-            moto_endpoint, sqs, sts, iam, role_arn, (key["AccessKeyId"], key["SecretAccessKey"])
-        )
-    finally:
-        reset(moto_endpoint)
-        for client in (sqs, sts, iam):
-            client.close()
+    with aws_identities(moto_endpoint) as made:
+        yield made
 
 
 @pytest.fixture

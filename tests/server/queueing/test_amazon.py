@@ -32,9 +32,9 @@ from qalx_server.queueing.amazon import (
     session_policy,
 )
 from qalx_server.queueing.backend import Company, QueueAccess, QueueBackend
-from tests.support.moto import ACCESS_KEY, REGION, SECRET_KEY
+from tests.support.moto import ACCESS_KEY, REGION, SECRET_KEY, Aws
 
-from .conftest import BASE_URL, Aws, client_for, make_backend
+from .conftest import BASE_URL, client_for, make_backend
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient

@@ -21,9 +21,7 @@ from qalx_server.app import create_app
 from qalx_server.auth.admin import create_user
 from qalx_server.settings import Settings
 from tests.support.live import serve
-from tests.support.moto import REGION
-
-from .conftest import Aws
+from tests.support.moto import REGION, Aws
 
 
 @pytest.fixture
