@@ -542,6 +542,25 @@ class QalxBlueprint(QalxNamedEntityAdapter[Blueprint]):
 
 
 # -- queues --------------------------------------------------------------------------------
+MAX_FAILURE_TEXT = 4000
+"""The longest `error` a job failure record takes (the spec's `JobFailure.error`)."""
+MAX_STEP_TEXT = 64
+"""The longest `step` it takes (`JobFailure.step`)."""
+
+
+def _cut(text: str, limit: int) -> str:
+    """`text` within `limit` characters; a cut one says so at its end."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _guid_or_none(value: Any) -> uuid.UUID | None:
+    """The message's entity guid, or None when it names none (a foreign message)."""
+    try:
+        return as_guid(value) if value else None
+    except QalxError:
+        return None
+
+
 class QalxQueue(QalxNamedEntityAdapter[Queue]):
     """Queues: created with the session's MSG_BLACKOUTSECONDS as their visibility timeout."""
 
@@ -560,6 +579,33 @@ class QalxQueue(QalxNamedEntityAdapter[Queue]):
     ) -> Queue:
         """Queue `name`, created (with `meta` and `kwargs`, e.g. `parameters`) if missing."""
         return super().get_or_create(name, meta=meta, **kwargs)
+
+    def record_failure(
+        self,
+        queue: Queue,
+        message: QueueMessage,
+        error: str,
+        *,
+        step: str | None = None,
+        bot: Bot | uuid.UUID | str | None = None,
+        worker: Worker | uuid.UUID | str | None = None,
+    ) -> None:
+        """Record that the job of `message` failed with `error`, so the queue's dead-letter
+        listing can say why once the broker dead-letters it (SQS cannot carry data on a
+        released message). A qalx server extension: a server without it answers 404 or 405
+        (`QalxAPIResponseError.status_code`)."""
+        body: dict[str, Any] = {
+            "message_id": message.message_id,
+            "error": _cut(error, MAX_FAILURE_TEXT),
+            "step": _cut(step, MAX_STEP_TEXT) if step else None,
+            "attempt": message.receive_count,
+            "entity_type": message.entity_type or None,
+            "entity_guid": _guid_or_none(message.body.get("entity_guid")),
+            "bot": None if bot is None else self._guid_of(bot),
+            "worker": None if worker is None else self._guid_of(worker),
+        }
+        body = {k: v for k, v in body.items() if v is not None}
+        self._call(operations.record_job_failure(self._guid_of(queue), self._body(body)))
 
     def get_messages(self, worker: Any) -> list[QueueMessage]:
         """Receive messages for a bot worker, with the bot config's batch size, visibility

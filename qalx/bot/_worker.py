@@ -7,9 +7,11 @@ How it differs from pyqalx's, on purpose (each a promise of the user docs pyqalx
   acted on at once by an idle worker (by a busy one at the next step boundary).
 - **A failed job is retried, not deleted.** An exception in a step (or in loading or saving the
   entity) is logged with the entity's type, guid and traceback, counted, written to the
-  worker's status, and the message is released to reappear; after the queue's receive limit
-  the broker moves it to the dead-letter queue. `add_step_result(False)` still ends a job
-  cleanly (its message is deleted), as the reference has it.
+  worker's status with its attempt, recorded against its message on a server that keeps such
+  records (so the dead-letter listing says why), and the message is released to reappear;
+  after the queue's receive limit the broker moves it to the dead-letter queue.
+  `add_step_result(False)` still ends a job cleanly (its message is deleted), as the
+  reference has it.
 - **A stopped worker never drops a message**: one received as a stop lands is released.
 - **Nothing dies silently**: a worker that cannot go on (its `begin` raised, or the API stays
   unreachable) exits non-zero with its reason in its status and log.
@@ -245,6 +247,8 @@ class WorkerProcess:
         self.deleter = MessageDeleter(self.queue, self.log)
         self.jobs_done = 0
         self.jobs_failed = 0
+        self.records_failures = True
+        """False once the server says it has no job failure records (the hosted service)."""
         self.stopped = False
         self.os_signals = 0
         self._first_os_signal = 0.0
@@ -483,16 +487,44 @@ class WorkerProcess:
         return "done"
 
     def _fail(self, job: QalxJob, message: QueueMessage, exc: Exception) -> None:
-        """A failed job: logged, counted, shown in the worker's status, its message released
-        for another attempt (the broker's receive limit sends it to the dead letters)."""
+        """A failed job: logged, counted, recorded against its message (for the dead-letter
+        listing), shown in the worker's status with its attempt, and its message released for
+        another attempt (the broker's receive limit sends it to the dead letters). The record
+        goes first, so records arrive in the order of the attempts."""
         self.jobs_failed += 1
         self._log_failure(job._current_step, message, exc)
+        error = f"{type(exc).__name__}: {exc}"
+        self._record_failure(job._current_step, message, error)
         message.release()
         entity = f"{message.body.get('entity_type')} {message.body.get('entity_guid')}"
-        failure = f"job failed in {job._current_step} ({entity}): {type(exc).__name__}: {exc}"
+        failure = f"job failed in {job._current_step} ({entity}){self._attempt(message)}: {error}"
         self._report(
             state="idle", job=None, jobs_failed=self.jobs_failed, status={"message": failure}
         )
+
+    def _attempt(self, message: QueueMessage) -> str:
+        """`, attempt 2 of 5` (of the queue's receive limit, when it names one), or `""`."""
+        if message.receive_count is None:
+            return ""
+        limit = (self.queue.get("parameters") or {}).get("maxReceiveCount")
+        return f", attempt {message.receive_count}" + (f" of {limit}" if limit else "")
+
+    def _record_failure(self, step: str, message: QueueMessage, error: str) -> None:
+        """Record the failure against the message, best-effort: a failure to record is
+        logged, never fatal; a server without the extension (404/405, as the hosted service)
+        is not asked again by this worker."""
+        if not self.records_failures:
+            return
+        try:
+            self.session.queue.record_failure(
+                self.queue, message, error, step=step, bot=self.bot_entity, worker=self.entity
+            )
+        except Exception as exc:
+            if isinstance(exc, QalxAPIResponseError) and exc.status_code in (404, 405):
+                self.records_failures = False
+                self.log.info("the server does not record job failures: not sending them")
+            else:
+                self.log.warning("could not record the job failure: %s", exc)
 
     def _log_failure(self, step: str, message: QueueMessage | None, exc: BaseException) -> None:
         extra = {}

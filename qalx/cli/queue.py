@@ -96,8 +96,8 @@ def _age(seconds: float | None) -> str:
     return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"
 
 
-def _when(value: models.OptionalDateTime | Unset | None) -> str:
-    if not isinstance(value, models.OptionalDateTime):
+def _when(value: models.OptionalDateTime | models.DateTime | Unset | None) -> str:
+    if not isinstance(value, models.OptionalDateTime | models.DateTime):
         return "-"
     import datetime as dt
 
@@ -173,12 +173,27 @@ def _body(letter: models.DeadLetter) -> dict[str, Any]:
     return parsed if isinstance(parsed, dict) else {}
 
 
+def _failures(letter: models.DeadLetter) -> str:
+    """How many failures workers recorded (`-` from a server that does not record them)."""
+    return "-" if isinstance(letter.failures, Unset) else str(letter.failures)
+
+
+def _last_failure(letter: models.DeadLetter) -> str:
+    """The newest recorded failure: where and when, then the error itself."""
+    last = letter.last_failure
+    if isinstance(last, Unset):
+        return "-"
+    step = "" if isinstance(last.step, Unset) else f"{last.step}, "
+    return f"{last.error} ({step}{_when(last.at)})"
+
+
 @queue.command("dead-letters")
 @click.argument("name")
 @click.option("--limit", default=100, show_default=True, help="At most this many, oldest first.")
 @profile_option
 def dead_letters(name: str, limit: int, profile: str) -> None:
-    """Messages received too often without being deleted (jobs that kept failing)."""
+    """Messages received too often without being deleted (jobs that kept failing), with how
+    often their jobs failed and the last error, where the server records them."""
     with api(profile) as client:
         found = find_queue(client, name)
         letters = answer(
@@ -186,7 +201,16 @@ def dead_letters(name: str, limit: int, profile: str) -> None:
             models.DeadLetterList,
             "listing dead letters",
         ).data
-    table = Table("message id", "entity", "entity guid", "received", "sent", "first received")
+    table = Table(
+        "message id",
+        "entity",
+        "entity guid",
+        "received",
+        "failures",
+        "last error",
+        "sent",
+        "first received",
+    )
     for letter in letters:
         body = _body(letter)
         table.add_row(
@@ -194,6 +218,8 @@ def dead_letters(name: str, limit: int, profile: str) -> None:
             str(body.get("entity_type", "?")),
             str(body.get("entity_guid", "?")),
             str(letter.receive_count),
+            _failures(letter),
+            _last_failure(letter),
             _when(letter.sent),
             _when(letter.first_received),
         )

@@ -118,6 +118,21 @@ class QueueMessage:
         return as_guid(self.body.get("entity_guid"), "the message's entity_guid")
 
     @property
+    def message_id(self) -> str:
+        """The broker's `MessageId` (`""` if it gave none)."""
+        return str(self._raw_message.get("MessageId") or "")
+
+    @property
+    def receive_count(self) -> int | None:
+        """How many times the message has been received, this time included (SQS's
+        `ApproximateReceiveCount`); None when the receive did not ask for it."""
+        value = (self._raw_message.get("Attributes") or {}).get("ApproximateReceiveCount")
+        try:
+            return int(value) if value is not None else None
+        except (TypeError, ValueError):
+            return None
+
+    @property
     def deleted(self) -> bool:
         return self._deleted
 
@@ -258,12 +273,14 @@ class Queue(QalxEntity):
         self, max_num_msg: int, visibility: int, waittime: int, worker: Any = None
     ) -> list[QueueMessage]:
         """Receive up to `max_num_msg` messages, waiting up to `waittime` s for the first; each
-        starts its heartbeat at once."""
+        starts its heartbeat at once. Each carries its receive count (free to ask for), so a
+        failed job can say which attempt it was."""
         answer = self.broker_client.receive_message(
             QueueUrl=self.queue_url,
             MaxNumberOfMessages=max_num_msg,
             VisibilityTimeout=visibility,
             WaitTimeSeconds=waittime,
+            MessageSystemAttributeNames=["ApproximateReceiveCount"],
         )
         return [
             QueueMessage(m, worker=worker, visibility=visibility, queue=self)

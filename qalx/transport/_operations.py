@@ -222,6 +222,15 @@ def delete_worker(bot_guid: UUID, guid: UUID) -> Request:
     return request
 
 
+def record_job_failure(queue_guid: UUID, body: Mapping[str, Any]) -> Request:
+    """A job failure recorded against a queue message (a qalx extension): the dead-letter
+    listing shows it once the message is dead-lettered."""
+    request: Request = _module("queue", "record_job_failure")._get_kwargs(
+        queue_guid, body=_body("JobFailure", body)
+    )
+    return request
+
+
 def validate_tags(tags: Sequence[Mapping[str, str]]) -> Request:
     body = _body("TagsValidate", {"tags": [dict(t) for t in tags]})
     request: Request = _module("tags", "validate_tags")._get_kwargs(body=body)

@@ -31,6 +31,7 @@ from qalx_server.api.schemas import check, problems
 from qalx_server.auth import Authenticator, AuthError
 from qalx_server.broker import Broker
 from qalx_server.entities import querying
+from qalx_server.entities.failures import JobFailures
 from qalx_server.entities.hooks import BotHooks, NotificationHooks, QueueHooks
 from qalx_server.entities.idempotency import Idempotency
 from qalx_server.entities.queues import QueueOperations
@@ -73,15 +74,16 @@ class QalxServer:
             self.queues = BuiltinQueueBackend(self.broker, settings.broker_region)
         self.notifier = Notifier(self.db, settings)
         liveness = Liveness(settings.worker_lost_after)
+        failures = JobFailures(self.db)
         hooks = {
-            "queue": QueueHooks(self.queues),
+            "queue": QueueHooks(self.queues, failures),
             "bot": BotHooks(self.queues, liveness),
             "notification": NotificationHooks(self.notifier),
         }
         self.entities = EntityService(self.db, self.files, hooks)
         self.signals = SignalWatch(self.db, self.executor, settings.signal_poll_interval)
         self.workers = WorkerService(self.entities, liveness, self.signals)
-        queue_operations = QueueOperations(self.entities, self.queues)
+        queue_operations = QueueOperations(self.entities, self.queues, failures)
         self.idempotency = Idempotency(self.db, settings.idempotency_window_seconds)
         self.handlers = build_handlers(
             self.entities, self.workers, queue_operations, self.idempotency

@@ -85,6 +85,8 @@ class BotRunner:
             "QALX_BOT_MSG_BLACKOUTSECONDS": "4",
             "QALX_BOT_LOGGING_LEVEL": "INFO",
         }
+        if "PYTHONPATH" in os.environ:  # the bot imports what the test imports
+            env["PYTHONPATH"] = os.environ["PYTHONPATH"]
         env.update(extra)
         return env
 

@@ -65,10 +65,12 @@ failing_bot = Bot("failing bot")
 
 @failing_bot.process
 def fail_on_odd(job: QalxJob) -> None:
-    """Fails odd numbers, unless QALX_TEST_FIXED=1 (the bot after its fix)."""
+    """Fails odd numbers, unless QALX_TEST_FIXED=1 (the bot after its fix); counts the runs
+    that succeeded (a failed one saves nothing), so duplicates would show."""
     if job.entity.data.n % 2 and os.environ.get("QALX_TEST_FIXED") != "1":
         raise RuntimeError(f"odd number {job.entity.data.n}")
     job.entity.data.ok = True
+    job.entity.data.runs = int(job.entity.data.get("runs", 0)) + 1
 
 
 slow_bot = Bot("slow bot")

@@ -58,6 +58,8 @@ if TYPE_CHECKING:
     from .item_create import ItemCreate
     from .item_list import ItemList
     from .item_update import ItemUpdate
+    from .job_failure import JobFailure
+    from .job_failure_record import JobFailureRecord
     from .json_schema import JsonSchema
     from .list_query import ListQuery
     from .meta import Meta
@@ -152,6 +154,8 @@ _MODULE_OF = {
     "ItemCreate": "item_create",
     "ItemList": "item_list",
     "ItemUpdate": "item_update",
+    "JobFailure": "job_failure",
+    "JobFailureRecord": "job_failure_record",
     "JsonSchema": "json_schema",
     "ListQuery": "list_query",
     "Meta": "meta",
@@ -247,6 +251,8 @@ __all__ = (
     "ItemCreate",
     "ItemList",
     "ItemUpdate",
+    "JobFailure",
+    "JobFailureRecord",
     "JsonSchema",
     "ListQuery",
     "Meta",

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.job_failure_record import JobFailureRecord
     from ..models.optional_date_time import OptionalDateTime
 
 
@@ -25,6 +26,13 @@ class DeadLetter:
         sent (None | OptionalDateTime | Unset): A `DateTime`, or null when not known.
         first_received (None | OptionalDateTime | Unset): A `DateTime`, or null when not known.
         group_id (None | str | Unset):
+        failures (int | Unset): How many job failures workers recorded against this message (`record_job_failure`)
+            since it was sent or last replayed; 0 when none were (a worker killed mid-job, or a
+            client that does not record them). Compare `receive_count`: every receive counts.
+        last_failure (JobFailureRecord | Unset): The newest failure recorded against a message (`JobFailure` as it was
+            sent, without
+            `message_id`) and when the server recorded it. Properties the worker did not send are
+            absent.
     """
 
     message_id: str
@@ -33,6 +41,8 @@ class DeadLetter:
     sent: None | OptionalDateTime | Unset = UNSET
     first_received: None | OptionalDateTime | Unset = UNSET
     group_id: None | str | Unset = UNSET
+    failures: int | Unset = UNSET
+    last_failure: JobFailureRecord | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,6 +76,12 @@ class DeadLetter:
         else:
             group_id = self.group_id
 
+        failures = self.failures
+
+        last_failure: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.last_failure, Unset):
+            last_failure = self.last_failure.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -81,11 +97,16 @@ class DeadLetter:
             field_dict["first_received"] = first_received
         if group_id is not UNSET:
             field_dict["group_id"] = group_id
+        if failures is not UNSET:
+            field_dict["failures"] = failures
+        if last_failure is not UNSET:
+            field_dict["last_failure"] = last_failure
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.job_failure_record import JobFailureRecord  # noqa: PLC0415
         from ..models.optional_date_time import OptionalDateTime  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -142,6 +163,15 @@ class DeadLetter:
 
         group_id = _parse_group_id(d.pop("group_id", UNSET))
 
+        failures = d.pop("failures", UNSET)
+
+        _last_failure = d.pop("last_failure", UNSET)
+        last_failure: JobFailureRecord | Unset
+        if isinstance(_last_failure, Unset):
+            last_failure = UNSET
+        else:
+            last_failure = JobFailureRecord.from_dict(_last_failure)
+
         dead_letter = cls(
             message_id=message_id,
             body=body,
@@ -149,6 +179,8 @@ class DeadLetter:
             sent=sent,
             first_received=first_received,
             group_id=group_id,
+            failures=failures,
+            last_failure=last_failure,
         )
 
         dead_letter.additional_properties = d

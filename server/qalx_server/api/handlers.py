@@ -127,6 +127,12 @@ def build_handlers(
     handlers["replay_dead_letters"] = lambda call: Answer(
         200, queues.replay(call.principal, call.path["guid"], call.body)
     )
+
+    def record_job_failure(call: Call) -> Answer:
+        queues.record_failure(call.principal, call.path["guid"], call.body)
+        return Answer(204)
+
+    handlers["record_job_failure"] = record_job_failure
     handlers["validate_tags"] = lambda call: Answer(200, validate_tags(call.body["tags"]))
     handlers["validate_factory_plan"] = lambda call: Answer(200, validate_plan(call.body["plan"]))
     handlers["get_health"] = lambda call: Answer(200, {"status": "ok", "version": __version__})

@@ -16,6 +16,7 @@ from qalx_server.notifications import deliveries as notification_deliveries
 from qalx_server.queueing import Company, QueueBackend
 from qalx_server.store.query import from_python
 
+from .failures import JobFailures
 from .records import Stored
 from .seen import Liveness
 
@@ -70,8 +71,9 @@ def _backend_error(exc: Exception) -> ApiError:
 class QueueHooks(Hooks):
     writes_on_read = True
 
-    def __init__(self, backend: QueueBackend) -> None:
+    def __init__(self, backend: QueueBackend, failures: JobFailures) -> None:
         self.backend = backend
+        self.failures = failures
 
     def _create(
         self, conn: Connection, who: Principal, doc: Mapping[str, Any], base_url: str
@@ -116,6 +118,7 @@ class QueueHooks(Hooks):
         # queue's name may already belong to a new queue, so deleting it later touches nothing.
         if not stored.archived:
             self.backend.delete(conn, _company(who), stored.doc["name"])
+            self.failures.forget(conn, who.company_id, stored.id)
 
     def info(
         self, conn: Connection, who: Principal, stored: Stored, base_url: str

@@ -100,6 +100,29 @@ idempotency_keys = Table(
     UniqueConstraint("company_id", "key"),
 )
 
+# The newest job failure a worker recorded against a queue message, and how many there were
+# (entities.failures), per company, queue entity and SQS message id: SQS cannot carry data on
+# a released message, so the dead-letter listing joins these by message id, whichever broker.
+queue_failures = Table(
+    "queue_failures",
+    metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("company_id", RowId, ForeignKey("companies.id", ondelete="CASCADE"), nullable=False),
+    Column("queue_id", RowId, ForeignKey("entities.id", ondelete="CASCADE"), nullable=False),
+    Column("message_id", String(128), nullable=False),
+    Column("failures", Integer, nullable=False),
+    Column("error", Text, nullable=False),
+    Column("step", String(64), nullable=True),
+    Column("attempt", Integer, nullable=True),
+    Column("entity_type", String(16), nullable=True),
+    Column("entity_guid", String(32), nullable=True),
+    Column("bot_guid", String(32), nullable=True),
+    Column("worker_guid", String(32), nullable=True),
+    Column("recorded_ms", BigInteger, nullable=False),
+    Column("expires_ms", BigInteger, nullable=False, index=True),
+    UniqueConstraint("company_id", "queue_id", "message_id"),
+)
+
 # ---- the built-in SQS-compatible broker (qalx_server.broker) ------------------------------
 # Times are integer milliseconds since the Unix epoch: exact, compared the same way on SQLite
 # and PostgreSQL, and what SQS itself reports (SentTimestamp, ApproximateFirstReceiveTimestamp).

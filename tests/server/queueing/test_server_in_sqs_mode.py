@@ -99,12 +99,16 @@ def test_dead_letters_redrive_and_replay_by_cli(
         MessageGroupId=str(uuid.uuid4()),
         MessageDeduplicationId=str(uuid.uuid4()),
     )
-    assert sqs.receive_message(QueueUrl=info["queue_url"], VisibilityTimeout=0)["Messages"]
+    (failed,) = sqs.receive_message(QueueUrl=info["queue_url"], VisibilityTimeout=0)["Messages"]
+    headers = {"Authorization": f"Token {token}"}
+    guid = uuid.UUID(created["guid"]["$uuid"])
+    # A worker records why the job failed, keyed by the message id SQS keeps on redrive.
+    failure = {"message_id": failed["MessageId"], "error": "RuntimeError: boom", "step": "Process"}
+    recorded = httpx.post(f"{base}queue/{guid}/failures", json=failure, headers=headers)
+    assert recorded.status_code == 204, recorded.text
     # The receive after the count is exceeded moves it to the companion (SQS's redrive).
     assert "Messages" not in sqs.receive_message(QueueUrl=info["queue_url"])
 
-    headers = {"Authorization": f"Token {token}"}
-    guid = uuid.UUID(created["guid"]["$uuid"])
     stats = httpx.get(f"{base}queue/{guid}/stats", headers=headers).json()
     assert stats["dead_letters"] == 1 and stats["depth"] == 0
 
@@ -112,10 +116,17 @@ def test_dead_letters_redrive_and_replay_by_cli(
     env["COLUMNS"] = "250"
     listed = CliRunner().invoke(main, ["queue", "dead-letters", "jobs"], env=env)
     assert listed.exit_code == 0 and entity in listed.output
+    assert "RuntimeError: boom (Process, " in listed.output, listed.output
     replayed = CliRunner().invoke(main, ["queue", "replay", "jobs", entity], env=env)
     assert replayed.exit_code == 0 and "replayed 1 message(s)" in replayed.output
-    (back,) = sqs.receive_message(QueueUrl=info["queue_url"], WaitTimeSeconds=1)["Messages"]
+    (back,) = sqs.receive_message(
+        QueueUrl=info["queue_url"], WaitTimeSeconds=1, VisibilityTimeout=0
+    )["Messages"]
     assert json.loads(back["Body"])["entity_guid"] == entity
+    # Dead-lettered again after the replay: no failure recorded since, so none shown.
+    assert "Messages" not in sqs.receive_message(QueueUrl=info["queue_url"])
+    (again,) = httpx.get(f"{base}queue/{guid}/dead-letters", headers=headers).json()["data"]
+    assert again["failures"] == 0 and "last_failure" not in again
 
 
 def test_deleting_the_entity_deletes_the_queues(server: tuple[str, str], aws: Aws) -> None:
