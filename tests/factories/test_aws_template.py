@@ -216,7 +216,7 @@ def test_what_a_template_cannot_be_made_from() -> None:
         render_template(parsed, ident(), sectors, USER, BOT)
     sectors = aws_sectors(plan())
     del sectors["reports"]["parameters"]["ImageId"]
-    with pytest.raises(QalxFactoryError, match="'reports' has no parameters.ImageId"):
+    with pytest.raises(QalxFactoryError, match=r"'reports' has no parameters\.ImageId"):
         render_template(parsed, ident(), sectors, USER, BOT)
     twins = {"calc-1": aws_sectors(plan())["reports"], "calc_1": aws_sectors(plan())["reports"]}
     with pytest.raises(QalxFactoryError, match="differ only in punctuation"):
