@@ -109,13 +109,13 @@ def test_roles_fit_64_characters_and_stay_apart() -> None:
     assert len(roles) == 2 and len(set(roles)) == 2
     for role in roles:
         assert len(role) <= 64 and role.endswith(f"-role-{GUID}") and "_" not in role
-    roles = {
+    short = {
         k: r["Properties"]["RoleName"]
         for k, r in of_type(rendered().template, "AWS::IAM::Role").items()
     }
-    assert roles["SectorReportsRole"] == f"qalx-beamcalcs-reports-role-{GUID}"  # 64: fits
+    assert short["SectorReportsRole"] == f"qalx-beamcalcs-reports-role-{GUID}"  # 64: fits
     # 67 characters whole: shortened, with a hash of what was cut
-    assert roles["SectorCalcSectorRole"] == f"qalx-beamcalc-304aa978-role-{GUID}"
+    assert short["SectorCalcSectorRole"] == f"qalx-beamcalc-304aa978-role-{GUID}"
 
 
 def test_profiles_become_parameters_and_secrets_read_only_by_their_instance() -> None:
