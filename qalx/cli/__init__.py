@@ -64,11 +64,11 @@ def main(ctx: click.Context, user_profile: str, bot_profile: str) -> None:
 
 
 def _register() -> None:
-    from qalx.cli import bots, configure, download, factory
+    from qalx.cli import bots, configure, download, factory, factory_bootstrap
     from qalx.cli.queue import queue
 
     main.add_command(queue)
-    for module in (bots, configure, download, factory):
+    for module in (bots, configure, download, factory, factory_bootstrap):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -1,0 +1,144 @@
+"""What the AWS factory tests share: moto in server mode (boto3 reaches it through the standard
+AWS_ENDPOINT_URL, as it would reach AWS), the real qalx server with a fresh company, and a plan
+with two AWS sectors. Imported by the test modules (not a conftest: the plan tests have theirs).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+import pytest
+
+from qalx import QalxSession
+from qalx_server.auth.admin import create_user
+from tests.support.moto import ACCESS_KEY, REGION, SECRET_KEY, moto_server, reset
+from tests.support.servers import LiveServer, live_server
+
+LINUX_IMAGE: Final = "ami-760aaa0f"
+"""An Amazon Linux image moto knows in every region (no Platform)."""
+WINDOWS_IMAGE: Final = "ami-03cf127a"
+"""A Windows Server image moto knows (Platform `windows`)."""
+
+
+def plan(linux: str = LINUX_IMAGE, windows: str = WINDOWS_IMAGE) -> dict[str, Any]:
+    """A plan as yaml.safe_load gives it: two bots, a workflow, an alarm, and stage `prod` with
+    one Linux and one Windows AWS sector."""
+    return {
+        "factory": {
+            "name": "beam_calcs",
+            "bots": {
+                "doubler": {"source": {"path": "doubler"}, "bot_path": "doubler_bot:bot"},
+                "reporter": {"source": {"pypi": "qalx-reporter"}, "bot_path": "reporter:bot"},
+            },
+            "workflows": {"flow": {"doubler": ["reporter"]}},
+            "alarms": {
+                "cpu_idle": {
+                    "ComparisonOperator": "LessThanThreshold",
+                    "EvaluationPeriods": 3,
+                    "MetricName": "CPUUtilization",
+                    "Namespace": "AWS/EC2",
+                    "Period": 300,
+                    "Statistic": "Average",
+                    "Threshold": 1,
+                    "AlarmActions": ["stop"],
+                }
+            },
+            "stages": {
+                "prod": {
+                    "workflow": "flow",
+                    "user_profile": "default",
+                    "bot_profile": "default",
+                    "calc_sector": {
+                        "type": "aws",
+                        "region_name": REGION,
+                        "bots": {"doubler": {"queue-name": "doubling", "processes": 1}},
+                        "parameters": {"ImageId": linux, "InstanceType": "t3.micro"},
+                        "alarm": "cpu_idle",
+                    },
+                    "reports": {
+                        "type": "aws",
+                        "region_name": REGION,
+                        "bots": {"reporter": {"q": "reports"}},
+                        "parameters": {"ImageId": windows, "InstanceType": "t3.small"},
+                        "alarm": "cpu_idle",
+                    },
+                }
+            },
+        }
+    }
+
+
+def aws_sectors(parsed: dict[str, Any], stage: str = "prod") -> dict[str, dict[str, Any]]:
+    return {
+        name: sector
+        for name, sector in parsed["factory"]["stages"][stage].items()
+        if isinstance(sector, dict) and sector.get("type") == "aws"
+    }
+
+
+@pytest.fixture(scope="module")
+def moto_endpoint() -> Iterator[str]:
+    with moto_server() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def aws(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
+    """boto3 pointed at a fresh moto by the standard environment only, with no AWS files or
+    settings of this machine (and no default region: sectors name theirs)."""
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "aws-credentials"))
+    reset(moto_endpoint)
+    yield moto_endpoint
+    reset(moto_endpoint)
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with live_server("sqlite", tmp_path_factory.mktemp("factory-aws-server")) as server:
+        yield server
+
+
+@attrs.frozen
+class Company:
+    live: LiveServer
+    token: str
+
+    def session(self) -> QalxSession:
+        return QalxSession(skip_ini=True)
+
+
+@pytest.fixture
+def company(live: LiveServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Company]:
+    """A fresh company on the live server; sessions see it through QALX_USER_* only, with a
+    home of their own."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    for name in list(os.environ):
+        if name.startswith(("QALX_", "XDG_")):
+            monkeypatch.delenv(name)
+    name = f"factory-{uuid.uuid4().hex[:8]}"
+    user = create_user(live.server.db, name, f"{name}@example.com")
+    monkeypatch.setenv("QALX_USER_BASE_URL", live.base_url)
+    monkeypatch.setenv("QALX_USER_TOKEN", user.token)
+    yield Company(live, user.token)
+    registry = logging.root.manager.loggerDict
+    for logger_name in [n for n in registry if n == "qalx" or n.startswith("qalx.")]:
+        found = registry.pop(logger_name)
+        if isinstance(found, logging.Logger):
+            for handler in list(found.handlers):
+                found.removeHandler(handler)
+                handler.close()
