@@ -5,20 +5,14 @@ with two AWS sectors. Imported by the test modules (not a conftest: the plan tes
 
 from __future__ import annotations
 
-import logging
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
 
-import attrs
 import pytest
 
-from qalx import QalxSession
-from qalx_server.auth.admin import create_user
 from tests.support.moto import ACCESS_KEY, REGION, SECRET_KEY, moto_server, reset
-from tests.support.servers import LiveServer, live_server
 
 LINUX_IMAGE: Final = "ami-760aaa0f"
 """An Amazon Linux image moto knows in every region (no Platform)."""
@@ -103,42 +97,3 @@ def aws(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     reset(moto_endpoint)
     yield moto_endpoint
     reset(moto_endpoint)
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with live_server("sqlite", tmp_path_factory.mktemp("factory-aws-server")) as server:
-        yield server
-
-
-@attrs.frozen
-class Company:
-    live: LiveServer
-    token: str
-
-    def session(self) -> QalxSession:
-        return QalxSession(skip_ini=True)
-
-
-@pytest.fixture
-def company(live: LiveServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Company]:
-    """A fresh company on the live server; sessions see it through QALX_USER_* only, with a
-    home of their own."""
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    for name in list(os.environ):
-        if name.startswith(("QALX_", "XDG_")):
-            monkeypatch.delenv(name)
-    name = f"factory-{uuid.uuid4().hex[:8]}"
-    user = create_user(live.server.db, name, f"{name}@example.com")
-    monkeypatch.setenv("QALX_USER_BASE_URL", live.base_url)
-    monkeypatch.setenv("QALX_USER_TOKEN", user.token)
-    yield Company(live, user.token)
-    registry = logging.root.manager.loggerDict
-    for logger_name in [n for n in registry if n == "qalx" or n.startswith("qalx.")]:
-        found = registry.pop(logger_name)
-        if isinstance(found, logging.Logger):
-            for handler in list(found.handlers):
-                found.removeHandler(handler)
-                handler.close()

@@ -26,17 +26,16 @@ from qalx.cli import main
 from qalx.errors import QalxFactoryBuildError
 from qalx.factories._aws import AwsStackId
 from qalx.factories._bootstrap import bootstrap_bots, load_instance_environment
+from tests.support.cli import Company
 from tests.support.moto import REGION
 
 from . import aws_support
-from .aws_support import Company, plan
+from .aws_support import plan
 
 # the shared fixtures, by name (a conftest here is the plan tests')
-moto_endpoint, aws, live, company = (
+moto_endpoint, aws = (
     aws_support.moto_endpoint,
     aws_support.aws,
-    aws_support.live,
-    aws_support.company,
 )
 
 DOUBLER = """

@@ -17,17 +17,16 @@ import yaml
 from qalx import QalxSession
 from qalx.errors import QalxFactoryBuildError, QalxFactoryError
 from qalx.factories._aws import AwsStackId, AwsStacks, RenderedStack, render_template
+from tests.support.cli import Company
 from tests.support.moto import REGION
 
 from . import aws_support
-from .aws_support import LINUX_IMAGE, WINDOWS_IMAGE, Company, aws_sectors, plan
+from .aws_support import LINUX_IMAGE, WINDOWS_IMAGE, aws_sectors, plan
 
 # the shared fixtures, by name (a conftest here is the plan tests')
-moto_endpoint, aws, live, company = (
+moto_endpoint, aws = (
     aws_support.moto_endpoint,
     aws_support.aws,
-    aws_support.live,
-    aws_support.company,
 )
 
 pytestmark = pytest.mark.filterwarnings(
