@@ -23,7 +23,10 @@ save and message delete follow.
    would make an idle bot sleep 20 to 240 s between polls, so it runs with
    MSG_WAITTIMESECONDS=1 and Q_WAITTIMESECONDS=1 instead (--pyqalx-defaults to use them, with
    every wait bounded by --cap seconds); the report says which.
-3. Signal latency: after its last pickup job and one more idle gap, the bot gets a warm
+3. Signal latency: the idle bot is stopped (`session.bot.stop`), a job is queued and must
+   be left alone, then the bot is resumed; the latency is that job's step start minus the
+   moment just before the resume call (goal: p95 < 2 s), --resume-cycles times per start.
+   Then, after one more idle gap, the bot gets a warm
    terminate (`session.bot.terminate`); the time from just before that call (its PATCHes) to
    the exit of the bot's process, which waits for both workers. A bot that has not exited
    after --cap seconds is killed and reported as the cap.
@@ -69,6 +72,12 @@ FAST = {
     "QALX_BOT_MSG_WAITTIMESECONDS": "1",
     "QALX_BOT_Q_WAITTIMESECONDS": "1",
 }
+SIGNAL_GOAL_MS = 2000.0
+"""An idle worker acts on a signal within 2 s (p95)."""
+STOP_SETTLE_SECONDS = 2.0
+"""After a stop, before the job that must wait for the resume is queued."""
+HELD_CHECK_SECONDS = 1.0
+"""How long that job is left before the resume (a stopped bot must not take it)."""
 GAP_SECONDS = (0.5, 3.0)
 """The idle gap before each pickup job and before the terminate, drawn uniformly (seeded)."""
 
@@ -222,6 +231,18 @@ class Bench:
                 queued = time.time()
                 Item.add_to_queue(item, queue)
                 latencies.append(self._latency(item.guid, queued, cap, process))
+            resumes: list[float | None] = []
+            held: list[bool] = []
+            for _ in range(self.args.resume_cycles):
+                self.session.bot.stop(bot)
+                time.sleep(STOP_SETTLE_SECONDS)
+                (item,) = self.add_items(1, name)
+                Item.add_to_queue(item, queue)
+                time.sleep(HELD_CHECK_SECONDS)
+                held.append(self.session.item.get(item.guid).data.get("done") is not True)
+                resumed = time.time()
+                self.session.bot.resume(bot)
+                resumes.append(self._latency(item.guid, resumed, cap, process))
             time.sleep(rng.uniform(*GAP_SECONDS))
             sent = time.time()
             self.session.bot.terminate(bot)
@@ -232,6 +253,8 @@ class Bench:
                 self.kill(process)
         return {
             "pickup_ms": [None if s is None else round(s * 1000, 2) for s in latencies],
+            "resume_to_pickup_ms": [None if s is None else round(s * 1000, 2) for s in resumes],
+            "held_while_stopped": held,
             "terminate_call_seconds": round(patched, 4),
             "terminate_to_exit_seconds": None if exited is None else round(exited, 4),
             "exit_code": process.returncode,
@@ -408,6 +431,21 @@ def summarise(runs: dict[str, dict[str, list[Any]]], args: argparse.Namespace) -
             "goal": f"p95 < {PICKUP_GOAL_MS:g} ms" if lib == "qalx" else None,
             "met": p95 < PICKUP_GOAL_MS if lib == "qalx" else None,
         }
+        resumes = [ms for r in runs["idle"][lib] for ms in r["resume_to_pickup_ms"]]
+        resume_values = [cap_ms if ms is None else ms for ms in resumes]
+        if resume_values:
+            resume_p95 = percentile(resume_values, 95)
+            out[f"resume_{lib}"] = {
+                "p50_ms": round(statistics.median(resume_values), 2),
+                "p95_ms": round(resume_p95, 2),
+                "samples": len(resume_values),
+                "not_picked_up_within_cap": sum(ms is None for ms in resumes),
+                "taken_while_stopped": sum(
+                    not h for r in runs["idle"][lib] for h in r["held_while_stopped"]
+                ),
+                "goal": f"p95 < {SIGNAL_GOAL_MS:g} ms" if lib == "qalx" else None,
+                "met": resume_p95 < SIGNAL_GOAL_MS if lib == "qalx" else None,
+            }
         out[f"terminate_{lib}"] = {
             "p50_seconds": round(statistics.median(exit_values), 3),
             "p95_seconds": round(percentile(exit_values, 95), 3),
@@ -435,8 +473,9 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
         "alternating rounds, both with MSG_WAITTIMESECONDS=1, Q_WAITTIMESECONDS=1, KILL_AFTER=2; "
         "jobs/s from the first step start to the last save; medians.",
         f"- Idle bot: {args.pickup_jobs} jobs over {args.signal_runs} bot starts per library, "
-        f"one at a time after an idle gap of {GAP_SECONDS[0]}-{GAP_SECONDS[1]} s; then a warm "
-        f"terminate. qalx: its defaults. pyqalx: {pyqalx_settings}. Cap {args.cap:g} s.",
+        f"one at a time after an idle gap of {GAP_SECONDS[0]}-{GAP_SECONDS[1]} s; then "
+        f"{args.resume_cycles} stop, queue, resume cycles; then a warm terminate. qalx: its "
+        f"defaults. pyqalx: {pyqalx_settings}. Cap {args.cap:g} s.",
         "",
         "| database | measurement | qalx | pyqalx | ratio | goal | met |",
         "|---|---|---|---|---|---|---|",
@@ -467,6 +506,21 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
             lines.append(
                 f"| {db} | pickup latency {stat[:3]} (ms) | {q[stat]} | {p[stat]}{missed} | "
                 f"{p[stat] / q[stat]:.0f}x | {goal} | {met} |"
+            )
+        if "resume_qalx" in s:
+            rq, rp = s["resume_qalx"], s["resume_pyqalx"]
+            for stat in ("p50_ms", "p95_ms"):
+                met = ("yes" if rq["met"] else "NO") if stat == "p95_ms" else ""
+                goal = rq["goal"] if stat == "p95_ms" else ""
+                lines.append(
+                    f"| {db} | signal: resume of a stopped idle bot to its pickup {stat[:3]} "
+                    f"(ms) | {rq[stat]} | {rp[stat]} | {rp[stat] / rq[stat]:.0f}x | {goal} | "
+                    f"{met} |"
+                )
+            lines.append(
+                f"| {db} | signal: jobs taken while stopped | {rq['taken_while_stopped']} | "
+                f"{rp['taken_while_stopped']} | | 0 | "
+                f"{'yes' if not rq['taken_while_stopped'] else 'NO'} |"
             )
         tq, tpq = s["terminate_qalx"], s["terminate_pyqalx"]
         for stat in ("p50_seconds", "p95_seconds"):
@@ -508,9 +562,12 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
             rates = [r["jobs_per_second"] for r in result["runs"]["throughput"][library]]
             pickups = [ms for r in result["runs"]["idle"][library] for ms in r["pickup_ms"]]
             exits = [r["terminate_to_exit_seconds"] for r in result["runs"]["idle"][library]]
+            resumed = [
+                ms for r in result["runs"]["idle"][library] for ms in r["resume_to_pickup_ms"]
+            ]
             lines.append(
                 f"- {result['database']} {library}: jobs/s {rates}; pickup ms {pickups}; "
-                f"terminate to exit s {exits}"
+                f"resume to pickup ms {resumed}; terminate to exit s {exits}"
             )
     for result in results:
         if result.get("qalx_worker_profile"):
@@ -546,6 +603,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="throughput rounds")
     parser.add_argument("--pickup-jobs", type=int, default=10, help="pickup jobs per library")
     parser.add_argument("--signal-runs", type=int, default=3, help="idle bot starts per library")
+    parser.add_argument(
+        "--resume-cycles", type=int, default=3, help="stop/resume cycles per idle bot start"
+    )
     parser.add_argument("--cap", type=float, default=30.0, help="longest wait (s) for a bot")
     parser.add_argument("--postgres", action="store_true", help="also measure on PostgreSQL")
     parser.add_argument(
