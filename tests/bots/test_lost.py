@@ -10,28 +10,25 @@ import signal
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
 from qalx import Item, QalxSession
 from tests.bots.conftest import BotRunner
 from tests.sdk.api.conftest import Company, make_company
+from tests.support import waiting
 from tests.support.servers import LiveServer, live_server
 
 LOST_AFTER = 3.0
 """The server's `worker_lost_after` here: short, so that the test is short."""
+T = TypeVar("T")
 DEADLINE = 60.0
 """A bound on waiting for what must happen: a hung test fails, it never checks speed."""
 
 
-def until(check: Callable[[], object], what: str) -> object:
-    deadline = time.monotonic() + DEADLINE
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.1)
-    raise AssertionError(f"gave up waiting for {what}")
+def until(check: Callable[[], T], what: str) -> T:
+    return waiting.until(check, what, DEADLINE, every=0.1)
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +64,7 @@ def test_a_killed_worker_is_lost_and_its_job_is_finished_by_another(
     )
     try:
 
-        def workers() -> list[dict[str, object]]:
+        def workers() -> list[dict[str, Any]]:
             found = session.bot.find(query={"name": "slow bot"}).data
             return [dict(w) for w in found[0].workers] if found else []
 
@@ -80,7 +77,7 @@ def test_a_killed_worker_is_lost_and_its_job_is_finished_by_another(
         busy = until(
             lambda: [w for w in workers() if w.get("state") == "active"], "a worker on the job"
         )
-        busy_worker = busy[0]  # type: ignore[index]
+        busy_worker = busy[0]
         job = busy_worker["job"]
         assert job["entity_type"] == "item" and job["entity_guid"] == item.guid
 

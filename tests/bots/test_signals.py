@@ -9,7 +9,7 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -17,21 +17,10 @@ from qalx import Bot as BotEntity
 from qalx import Item, QalxSession
 from qalx.entities import Bot
 from tests.bots.conftest import ON_EVERY_BROKER, BotRunner, Finished, finished
+from tests.support.waiting import DEADLINE, until
 
-DEADLINE = 30.0
-"""A bound on waiting for a bot to act: a hung test fails, it never checks speed."""
 WARM = 72591 % 256
 COLD = 72592 % 256
-
-
-def until(check: Callable[[], object], what: str) -> object:
-    deadline = time.monotonic() + DEADLINE
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"gave up waiting for {what}")
 
 
 def running_bot(session: QalxSession, name: str, workers: int) -> Bot:
@@ -112,8 +101,8 @@ def test_cold_terminate_requeues_the_job(
     assert "finished" not in session.item.get(item.guid).data
     fresh = session.queue.get(queue.guid)
     again = until(lambda: fresh.get_messages(max_num_msg=1, visibility=5, waittime=1), "requeued")
-    assert again[0].entity_guid == item.guid  # type: ignore[index]
-    fresh.delete_message(again[0])  # type: ignore[index]
+    assert again[0].entity_guid == item.guid
+    fresh.delete_message(again[0])
 
 
 def test_sigterm_is_warm_and_a_second_is_cold(
@@ -137,7 +126,7 @@ def test_sigterm_is_warm_and_a_second_is_cold(
     assert "finished" not in session.item.get(item.guid).data
     fresh = session.queue.get(queue.guid)  # the job went back, for another worker
     again = until(lambda: fresh.get_messages(max_num_msg=1, visibility=5, waittime=1), "requeued")
-    assert again[0].entity_guid == item.guid  # type: ignore[index]
+    assert again[0].entity_guid == item.guid
 
 
 @pytest.mark.parametrize("live", ON_EVERY_BROKER, indirect=True)

@@ -9,7 +9,6 @@ import io
 import os
 import tempfile
 import textwrap
-import time
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator
@@ -28,6 +27,7 @@ from qalx.factories._aws import AwsStackId
 from qalx.factories._bootstrap import bootstrap_bots, load_instance_environment
 from tests.support.cli import Company
 from tests.support.moto import REGION
+from tests.support.waiting import until
 
 from . import aws_support
 from .aws_support import plan
@@ -54,13 +54,7 @@ def boto(service: str) -> Any:
 
 
 def wait_for(what: str, check: Callable[[], Any], timeout: float = 90) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
+    return until(check, what, timeout, every=0.5)
 
 
 @pytest.fixture

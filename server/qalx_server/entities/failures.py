@@ -14,18 +14,16 @@ deleted. Expired rows are skipped when read and swept now and then when written.
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from collections.abc import Collection, Mapping
 from typing import Any
 
 import attrs
 import sqlalchemy as sa
 from sqlalchemy import Connection
-from sqlalchemy.exc import OperationalError
 
 from qalx_server.auth.principal import Principal
 from qalx_server.store.database import Database
+from qalx_server.store.expiry import Sweeper, now_ms
 from qalx_server.store.query.extjson import canonical
 from qalx_server.store.tables import queue_failures as failures
 
@@ -75,22 +73,17 @@ def _hex(value: Any) -> str | None:
     return str(canonical(value)["$uuid"])
 
 
-def _now_ms() -> int:
-    return time.time_ns() // 1_000_000
-
-
 class JobFailures:
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._swept = 0.0
-        self._sweeping = threading.Lock()
+        self.sweeper = Sweeper(db, failures, SWEEP_SECONDS, "job failures")
 
     def record(
         self, conn: Connection, who: Principal, queue_id: int, body: Mapping[str, Any]
     ) -> None:
         """Count a failure against its message and keep it as the newest. A bot token
         records as itself, whatever bot the body names."""
-        now = _now_ms()
+        now = now_ms()
         conn.execute(
             _RECORD,
             {
@@ -122,7 +115,7 @@ class JobFailures:
                     (c.company_id == company_id)
                     & (c.queue_id == queue_id)
                     & c.message_id.in_(ids[start : start + MATCH_CHUNK])
-                    & (c.expires_ms > _now_ms())
+                    & (c.expires_ms > now_ms())
                 )
             ).all()
             for row in rows:
@@ -156,27 +149,3 @@ class JobFailures:
         for start in range(0, len(ids), MATCH_CHUNK):
             chunk = ids[start : start + MATCH_CHUNK]
             conn.execute(sa.delete(failures).where(mine & c.message_id.in_(chunk)))
-
-    def sweep(self) -> None:
-        """Delete expired records now and then, in a transaction of their own (skipping rows
-        another sweeper holds), so recording never waits on it."""
-        if time.monotonic() - self._swept < SWEEP_SECONDS:
-            return
-        if not self._sweeping.acquire(blocking=False):
-            return
-        try:
-            self._swept = time.monotonic()
-            expired = (
-                sa.select(failures.c.id)
-                .where(failures.c.expires_ms <= _now_ms())
-                .limit(1000)
-                .with_for_update(skip_locked=True)
-            )
-            with self.db.write() as conn:
-                conn.execute(
-                    sa.delete(failures).where(failures.c.id.in_(expired.scalar_subquery()))
-                )
-        except OperationalError as exc:  # a busy database: the next sweep catches up
-            log.warning("sweeping expired job failures failed: %s", exc)
-        finally:
-            self._sweeping.release()

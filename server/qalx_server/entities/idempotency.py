@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -22,11 +20,11 @@ import attrs
 import orjson
 import sqlalchemy as sa
 from sqlalchemy import Connection
-from sqlalchemy.exc import OperationalError
 
 from qalx_server.api.errors import ApiError, bad_request
 from qalx_server.auth.principal import Principal
 from qalx_server.store.database import Database
+from qalx_server.store.expiry import Sweeper, now_ms
 from qalx_server.store.tables import idempotency_keys as keys
 
 log = logging.getLogger("qalx_server")
@@ -70,17 +68,11 @@ _ANSWER = sa.text(
 ).bindparams(sa.bindparam("answer", type_=keys.c.answer.type))
 
 
-def _now_ms() -> int:
-    return time.time_ns() // 1_000_000
-
-
 class Idempotency:
     def __init__(self, db: Database, window_seconds: int) -> None:
         self.db = db
         self.window_ms = window_seconds * 1000
-        self._sweep_every = min(window_seconds, 60)
-        self._swept = 0.0
-        self._sweeping = threading.Lock()
+        self.sweeper = Sweeper(db, keys, min(window_seconds, 60), "idempotency keys")
 
     def run(self, who: Principal, once: Once | None, write: Write) -> tuple[int, Any]:
         """`write` in a write transaction, at most once per key within the window."""
@@ -89,11 +81,11 @@ class Idempotency:
                 return write(conn)
         with self.db.write() as conn:
             answer = self._once(conn, who, once, write)
-        self._sweep()
+        self.sweeper.maybe_sweep()
         return answer
 
     def _once(self, conn: Connection, who: Principal, once: Once, write: Write) -> tuple[int, Any]:
-        now = _now_ms()
+        now = now_ms()
         row = {
             "company_id": who.company_id,
             "key": once.key,
@@ -139,25 +131,3 @@ class Idempotency:
                 409, "conflict", f"Idempotency-Key {once.key!r}: a request with it is running"
             )
         return int(found.status), found.answer
-
-    def _sweep(self) -> None:
-        """Delete expired keys now and then, in a transaction of its own (skipping rows
-        another sweeper holds), so creates never wait on it."""
-        if time.monotonic() - self._swept < self._sweep_every:
-            return
-        if not self._sweeping.acquire(blocking=False):
-            return
-        try:
-            self._swept = time.monotonic()
-            expired = (
-                sa.select(keys.c.id)
-                .where(keys.c.expires_ms <= _now_ms())
-                .limit(1000)
-                .with_for_update(skip_locked=True)
-            )
-            with self.db.write() as conn:
-                conn.execute(sa.delete(keys).where(keys.c.id.in_(expired.scalar_subquery())))
-        except OperationalError as exc:  # a busy database: the next sweep catches up
-            log.warning("sweeping expired idempotency keys failed: %s", exc)
-        finally:
-            self._sweeping.release()

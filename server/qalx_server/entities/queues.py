@@ -109,4 +109,4 @@ class QueueOperations:
         with self.entities.db.write() as conn:
             _, _, queue_id = self._queue_row(conn, who, guid)
             self.failures.record(conn, who, queue_id, body)
-        self.failures.sweep()
+        self.failures.sweeper.maybe_sweep()
