@@ -40,13 +40,16 @@ PYQALX_MODULES: dict[str, str] = {
     "pyqalx.config.configs": "qalx.config",
     "pyqalx.transport": "qalx.transport",
     "pyqalx.bot": "qalx.bot",
+    "pyqalx.factories": "qalx.factories",
 }
-"""Where each pyqalx module's public names live in qalx (the bot runtime and factories join
-with their issues)."""
+"""Where each pyqalx module's public names live in qalx (a module not listed maps as its
+nearest listed parent does)."""
 
 
 _IMPORT = re.compile(
-    r"^(?P<indent>[ \t]*)(?P<kind>from|import)[ \t]+(?P<module>pyqalx(?:\.[\w.]+)?)\b", re.M
+    r"^(?P<indent>[ \t]*)(?P<kind>from|import)[ \t]+(?P<module>pyqalx(?:\.[\w.]+)?)\b"
+    r"(?P<alias>[ \t]+as[ \t]+\w+)?",
+    re.M,
 )
 
 
@@ -69,8 +72,9 @@ def rewrite_pyqalx_imports(source: str) -> str:
         target = _target(match["module"])
         if target is None:
             return match[0]
-        if match["kind"] == "import":
-            return f"{match['indent']}import {target} as {match['module'].split('.')[-1]}"
+        if match["kind"] == "import":  # the name the code uses stays bound
+            alias = match["alias"] or f" as {match['module'].split('.')[-1]}"
+            return f"{match['indent']}import {target}{alias}"
         return f"{match['indent']}from {target}"
 
     return _IMPORT.sub(replace, source)
