@@ -185,6 +185,7 @@ class Queue(QalxEntity):
     _reload: Callable[[Queue], Queue] | None = None
     _client: SQSClient | None = None
     _client_key: tuple[Any, ...] | None = None
+    _lifetime: dt.timedelta | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled (for a worker process) without its SQS client and its way back to the
@@ -230,15 +231,22 @@ class Queue(QalxEntity):
             return False
         if expiration.tzinfo is None:
             expiration = expiration.replace(tzinfo=dt.UTC)
-        return expiration - dt.datetime.now(dt.UTC) <= REFRESH_BEFORE
+        left = expiration - dt.datetime.now(dt.UTC)
+        if self._lifetime is None or left > self._lifetime:
+            self._lifetime = left  # as long as they were meant to live, near enough
+        # credentials issued for less than the margin are renewed at half their life, not on
+        # every call (ten heartbeats would reload the queue ten times a beat)
+        return left <= min(REFRESH_BEFORE, self._lifetime / 2)
 
     def refresh_credentials(self, force: bool = False) -> None:
-        """Reload the queue from the API when its credentials expire within the hour."""
+        """Reload the queue from the API when its credentials expire within the hour (within
+        half their life, for credentials issued for less than two hours)."""
         with _CLIENT_LOCK:
             if self._reload is None or not (force or self._expiring()):
                 return
             fresh = self._reload(self)
             dict.__setitem__(self, "info", fresh["info"])
+            self._lifetime = None
 
     @property
     def broker_client(self) -> SQSClient:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 import orjson
@@ -24,11 +25,20 @@ class InvalidJSON(ValueError):
     """A request body that is not JSON we can store; the message says where and why."""
 
 
+INT64 = (-(2**63), 2**63 - 1)
+"""The integers a body may hold (what BSON, and so the hosted service, stores); orjson would
+turn a longer one into an inexact float without a word."""
+_LONG_DIGITS = re.compile(rb"\d{19,}")
+"""A run of digits that may be an integer beyond 64 bits (19 digits reach 2**63)."""
+
+
 def loads(raw: bytes) -> Any:
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError:
         value = _with_nonfinite(raw)
+    if _LONG_DIGITS.search(raw):
+        _refuse_long_integers(raw)
     if b"\\u0000" in raw and _has_nul(value):
         raise InvalidJSON(
             "the request body contains the NUL character (\\u0000), which cannot be stored"
@@ -50,6 +60,37 @@ def _with_nonfinite(raw: bytes) -> Any:
     except UnicodeEncodeError:
         raise InvalidJSON(_explain(value)) from None
     return value
+
+
+def _refuse_long_integers(raw: bytes) -> None:
+    """Read the body again keeping integers exact (rare: only bodies with long digit runs),
+    and refuse one beyond 64 bits, naming where it is."""
+    try:
+        exact = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return  # orjson read it (nothing the standard library refuses holds a long number)
+    where = _long_integer(exact, "")
+    if where is not None:
+        raise InvalidJSON(
+            f"the request body holds an integer beyond 64 bits at {where or 'its top'}, which "
+            "cannot be stored exactly: send it as a string (or a float)"
+        )
+
+
+def _long_integer(value: Any, path: str) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return None if INT64[0] <= value <= INT64[1] else path
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, inner in items:
+        found = _long_integer(inner, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
 
 
 def _explain(value: Any) -> str:

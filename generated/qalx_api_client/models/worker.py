@@ -52,8 +52,8 @@ class Worker:
             job (None | Unset | WorkerJob): The job a worker is on, or null when it has none. A PATCH without `since` gets
                 the
                 server's time.
-            jobs_done (int | Unset): Jobs the worker finished, as it reports them (0 for a new worker).
-            jobs_failed (int | Unset): Jobs that failed, as the worker reports them (0 for a new worker).
+            jobs_done (int | Unset): Jobs of a worker (finished, or failed), as it reports them; 0 for a new one.
+            jobs_failed (int | Unset): Jobs of a worker (finished, or failed), as it reports them; 0 for a new one.
     """
 
     guid: BinaryGuid | UuidGuid

@@ -32,8 +32,8 @@ class WorkerUpdate:
         job (None | Unset | WorkerJob): The job a worker is on, or null when it has none. A PATCH without `since` gets
             the
             server's time.
-        jobs_done (int | Unset):
-        jobs_failed (int | Unset):
+        jobs_done (int | Unset): Jobs of a worker (finished, or failed), as it reports them; 0 for a new one.
+        jobs_failed (int | Unset): Jobs of a worker (finished, or failed), as it reports them; 0 for a new one.
     """
 
     signal: Signal | Unset = UNSET

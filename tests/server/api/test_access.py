@@ -121,6 +121,23 @@ def test_bodies_must_be_json(tenant: Tenant) -> None:
     assert empty.status_code == 400
 
 
+def test_integers_beyond_64_bits_are_refused_not_rounded(tenant: Tenant) -> None:
+    headers = {"Content-Type": "application/json"}
+    body = b'{"data": {"n": [1, 14239313293728224972647149076480]}, "meta": {"id": "%s"}}'
+    long_id = b"1" * 30  # a long run of digits in a string is only text
+    refused = _raw(tenant, "POST", "item", content=body % b"x", headers=headers)
+    assert refused.status_code == 400
+    assert "integer beyond 64 bits at data.n.1" in refused.json()["detail"]
+    assert ok(list_items.sync_detailed(client=tenant.client)).query.total == 0  # nothing stored
+    largest = (
+        b'{"data": {"n": 9223372036854775807, "m": -9223372036854775808}, "meta": {"id": "%s"}}'
+    )
+    made = _raw(tenant, "POST", "item", content=largest % long_id, headers=headers)
+    assert made.status_code == 201, made.text
+    assert made.json()["data"] == {"n": 2**63 - 1, "m": -(2**63)}
+    assert made.json()["meta"]["id"] == long_id.decode()
+
+
 def test_bodies_over_the_limit_are_413(tenant: Tenant) -> None:
     limit = tenant.live.server.settings.max_body_bytes
     huge = json.dumps({"data": {"blob": "x" * (limit + 1)}}).encode()
