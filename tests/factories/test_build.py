@@ -232,3 +232,64 @@ def test_build_failures_named(company: Company, tmp_path: Path, pack_dir: Path) 
     assert result.exit_code == 1 and "Factory demolish failed" in result.output
     result = qalx("factory-info", "--name", "none")
     assert result.exit_code == 1 and "no factory called 'none'" in result.output
+
+
+def test_cli_build_reuses_the_venv(company: Company, bot_env: Path, pack_dir: Path) -> None:
+    """`factory-build` twice on the same code: the second build reuses the bot's venv;
+    `factory-info` lists the factory and `factory-demolish --name` takes each down."""
+    plan = chain.plan(
+        bot_env / "plan.yml",
+        chain.path_bot(bot_env / "first"),
+        chain.url_bot(bot_env / "repo"),
+        "solo",
+    )
+    for made in ("made venv", "reused venv"):
+        result = qalx("factory-build", "-p", str(plan), "--stage", "solo")
+        assert result.exit_code == 0, result.output
+        assert made in result.output and "deployed: stage solo" in result.output
+        listed = qalx("factory-info", "--name", "chain")
+        assert listed.exit_code == 0 and "deployed" in listed.output, listed.output
+        result = qalx("factory-demolish", "--name", "chain", "--yes")
+        assert result.exit_code == 0, result.output
+        assert "demolished" in result.output
+    assert company.session().factory.find().data == []
+    assert list(pack_dir.glob("builds_*")) == []
+
+
+REFUSING_BOT = """\
+from qalx.bot import Bot
+
+bot = Bot("{name}")
+
+
+@bot.initialisation
+def refuse(session):
+    return False
+
+
+@bot.process
+def process(job):
+    pass
+"""
+
+
+def test_a_bot_that_cannot_start_fails_the_build(
+    session: QalxSession, bot_env: Path, pack_dir: Path
+) -> None:
+    """The build names the bot and quotes its log, then leaves nothing behind."""
+    solver = code.bot_dir(bot_env / "solver", body=REFUSING_BOT)
+    plan = bot_env / "plan.yml"
+    plan.write_text(
+        f"factory:\n  name: refusing\n  bots:\n    solver:\n      source: {{path: '{solver}'}}\n"
+        "      bot_path: beam_solver:bot\n  stages:\n    s:\n      here:\n        type: local\n"
+        "        bots:\n          solver: {queue-name: refusing, skip-ini: true}\n"
+    )
+    with pytest.raises(QalxFactoryBuildError) as failed:
+        Factory(session).build(plan, "s")
+    message = str(failed.value)
+    assert "bot 'solver' (here/solver) exited with 1 while starting" in message
+    assert "initialisation returned" in message
+    assert session.factory.find(include_session_tags=False).data == []
+    assert session.item.find(include_session_tags=False).data == []
+    assert session.bot.find(include_session_tags=False).data == []
+    assert list(pack_dir.glob("builds_*")) == []
