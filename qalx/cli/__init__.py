@@ -1,5 +1,5 @@
 """The `qalx` command line: `configure`, `generate-encryption`, `download`, the `bot-*`
-commands, `workers-terminate` and `factory-validate`/`factory-pack` (pyqalx's,
+commands, `workers-terminate` and the `factory-*` commands (pyqalx's,
 runtime-contract §7), `queue` and `server`.
 
 The group options `-u/--user-profile` and `-b/--bot-profile` choose the profiles of ~/.qalx

@@ -6,20 +6,29 @@ import logging
 import os
 import shutil
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qalx.errors import (
     QalxAPIResponseError,
+    QalxError,
+    QalxFactoryBuildError,
+    QalxFactoryDemolishError,
     QalxFactoryPackError,
     QalxFactoryValidationError,
 )
+from qalx.factories._code import code_hash, zip_code
+from qalx.factories._launch import FACTORY_CLASS, bot_query, factory_meta
 from qalx.factories._pack import PackedBot, pack_bot
-from qalx.factories._plan import Plan, plan_problems, read_plan, stage_bots
+from qalx.factories._plan import Plan, plan_problems, read_plan, stage_bots, stage_sectors
+from qalx.factories._provider import Context, Sector, SectorBot, provider_for
+from qalx.factories._tree import breadth_first, stage_tree
 
 if TYPE_CHECKING:
+    from qalx.entities import Bot as BotEntity
+    from qalx.entities import Factory as FactoryEntity
     from qalx.session import QalxSession
 
 logger = logging.getLogger("qalx.factories")
@@ -27,6 +36,12 @@ logger = logging.getLogger("qalx.factories")
 #: Bots fetched at once while packing (as pyqalx has it).
 PACK_WORKERS = 5
 PlanPath = str | os.PathLike[str]
+DEPLOYED = "deployed"
+DELETING = "deleting"
+RECORD_KEY = "qalx"
+"""The factory meta key under which each provider's record is kept (`qalx.local`, ...)."""
+STOP_TIMEOUT = 60.0
+"""How long demolish waits for one workflow level's bots to end after a warm terminate."""
 
 
 class Factory:
@@ -105,7 +120,15 @@ class Factory:
         on_bot: Callable[[PackedBot], None] | None = None,
     ) -> tuple[Path, list[PackedBot]]:
         """`pack`, answering the packed bots too (what build needs of them)."""
-        plan = self.checked_plan(plan_path)
+        return self._pack(self.checked_plan(plan_path), stage, delete, on_bot)
+
+    def _pack(
+        self,
+        plan: Plan,
+        stage: str | None,
+        delete: bool,
+        on_bot: Callable[[PackedBot], None] | None,
+    ) -> tuple[Path, list[PackedBot]]:
         stages = plan.factory["stages"]
         if stage is not None and stage not in stages:
             known = ", ".join(map(repr, stages))
@@ -157,14 +180,267 @@ class Factory:
             raise QalxFactoryPackError("\n".join(["packing failed:", *sorted(failures)]))
         return [packed[name] for name in names]
 
-    # -- build, demolish: not yet ----------------------------------------------------------------
-    def build(self, plan_path: PlanPath, stage: str) -> Any:
-        """Not built yet: building (code items, stacks, starting the bots) comes next."""
-        raise NotImplementedError("Factory.build is not implemented yet (issue 9)")
+    # -- build ---------------------------------------------------------------------------------
+    def build(
+        self,
+        plan_path: PlanPath,
+        stage: str,
+        *,
+        shared_environment: bool = False,
+        venv_root: PlanPath | None = None,
+        on_progress: Callable[[str], None] | None = None,
+    ) -> FactoryEntity:
+        """Deploy `stage` of a plan (runtime-contract §6.2): pack its bots (keeping the build
+        dir), add the plan's tags to the session, create the factory entity (the plan file
+        uploaded) and a code item per bot, start the sectors' bots stopped through their
+        providers, then record the bots on the entity, resume them all and mark it
+        `deployed`.
 
-    def demolish(self, factory_guid: Any) -> None:
-        """Not built yet: demolishing comes with build."""
-        raise NotImplementedError("Factory.demolish is not implemented yet (issue 9)")
+        :param shared_environment: install the bots into this environment, as pyqalx does,
+            instead of a virtualenv per bot's code (under `venv_root`, by default the user
+            cache dir's `bot-venvs`)
+        :param on_progress: called with a line for each step (for progress)
+        :returns: the deployed factory entity
+        :raises QalxFactoryBuildError: naming what failed; what was made is demolished
+            first, unless the plan's `debug.demolish_on_failure` is false
+        """
+        progress = on_progress or _quiet
+        plan = self.checked_plan(plan_path)
+        if stage not in plan.factory["stages"]:
+            known = ", ".join(map(repr, plan.factory["stages"]))
+            raise QalxFactoryBuildError(f"no stage {stage!r} in the plan (it has {known})")
+        build_dir, packed = self._pack(
+            plan, stage, False, lambda bot: progress(f"packed {bot.name}")
+        )
+        factory = plan.factory
+        debug = factory.get("debug") or {}
+        demolish_on_failure = debug.get("demolish_on_failure", True) is not False
+        try:
+            for name, value in (factory.get("tags") or {}).items():
+                self.session.tags.add(str(name), str(value))
+            meta = {**(factory.get("meta") or {}), "pyqalx": {"build_path": build_dir.name}}
+            entity = self.session.factory.add(
+                str(factory["name"]),
+                source=os.fspath(plan_path),
+                meta=meta,
+                stage=stage,
+                data={},
+                encrypt=False,
+                file_key="plan",
+            )
+        except BaseException as exc:
+            shutil.rmtree(build_dir, ignore_errors=True)
+            if isinstance(exc, QalxError):
+                raise QalxFactoryBuildError(f"creating the factory failed: {exc}") from exc
+            raise
+        progress(f"factory {entity.guid} created")
+        context = self._context(entity, stage, build_dir, progress)
+        context.shared_environment = shared_environment
+        context.venv_root = Path(venv_root) if venv_root is not None else None
+        try:
+            return self._deploy(plan, stage, packed, context)
+        except BaseException as exc:
+            cause = str(exc) if isinstance(exc, QalxError) else f"{type(exc).__name__}: {exc}"
+            if demolish_on_failure:
+                progress("build failed: demolishing what was made")
+                try:
+                    self._demolish(entity, context)
+                except Exception as again:
+                    cause += f"\n(and demolishing it failed: {again})"
+            else:
+                cause += f"\n(kept for debugging: factory {entity.guid}, build dir {build_dir})"
+            if isinstance(exc, Exception):
+                raise QalxFactoryBuildError(
+                    f"building {factory['name']!r} failed: {cause}"
+                ) from exc
+            raise
+
+    def _context(
+        self, entity: FactoryEntity, stage: str, build_dir: Path, progress: Callable[[str], None]
+    ) -> Context:
+        def record(kind: str, found: Mapping[str, Any]) -> None:
+            """Each provider's record goes onto the entity at once (demolish reads it)."""
+            meta = dict(entity.get("meta") or {})
+            meta[RECORD_KEY] = {**(meta.get(RECORD_KEY) or {}), kind: dict(found)}
+            entity["meta"] = meta
+            saved = self.session.factory.save(entity)
+            entity["meta"] = saved.get("meta", meta)
+
+        return Context(
+            session=self.session,
+            factory=entity,
+            stage=stage,
+            build_dir=build_dir,
+            user_profile=self.user_profile,
+            bot_profile=self.bot_profile,
+            aws_profile=self.aws_profile,
+            progress=progress,
+            record=record,
+        )
+
+    def _deploy(
+        self, plan: Plan, stage: str, packed: list[PackedBot], context: Context
+    ) -> FactoryEntity:
+        entity = context.factory
+        code = self._code_items(plan, stage, packed, context)
+        _roots, children = stage_tree(plan, stage)
+        by_kind: dict[str, list[Sector]] = {}
+        for name, sector in stage_sectors(plan, stage).items():
+            bots = tuple(
+                SectorBot(
+                    name=bot,
+                    options=dict(options or {}),
+                    bot_path=str(plan.factory["bots"][bot]["bot_path"]),
+                    requirements_path=plan.factory["bots"][bot].get("requirements_path"),
+                    workflow=tuple(children.get(bot, [])),
+                    packed=code[bot][0],
+                    code_item=code[bot][1],
+                    code_hash=code[bot][2],
+                )
+                for bot, options in (sector.get("bots") or {}).items()
+            )
+            kind = str(sector.get("type"))
+            by_kind.setdefault(kind, []).append(Sector(name, kind, sector, bots))
+        providers = {kind: provider_for(kind) for kind in by_kind}  # aws missing: fail first
+        for kind, sectors in by_kind.items():
+            context.progress(f"starting the {kind} sectors: {', '.join(s.name for s in sectors)}")
+            providers[kind].build(context, sectors)
+        records = []
+        for name, (_, item, _) in code.items():
+            for bot in self._bots(context.factory_guid, name):
+                records.append({"code": item, "bot": bot.guid})
+                self.session.bot.resume(bot)
+        entity["bots"] = records
+        entity["status"] = DEPLOYED
+        saved = self.session.factory.save(entity)
+        context.progress(f"factory {entity.guid} deployed: {len(records)} bot(s) resumed")
+        return saved
+
+    def _code_items(
+        self, plan: Plan, stage: str, packed: list[PackedBot], context: Context
+    ) -> dict[str, tuple[PackedBot, Any, str | None]]:
+        """A code item per bot: the zip of its code (with its md5 hash), or no file for a
+        pypi bot; each with the factory meta."""
+        specs: list[dict[str, Any]] = []
+        hashes: list[str | None] = []
+        for bot in packed:
+            meta: dict[str, Any] = {
+                "_class": FACTORY_CLASS,
+                "pyqalx": factory_meta(stage, context.factory_guid, bot.name),
+            }
+            spec: dict[str, Any] = {"data": {"source": bot.source}, "meta": meta}
+            digest = None
+            if bot.directory is not None:
+                digest = code_hash(bot.directory)
+                target = zip_code(bot.directory, context.build_dir / f"{bot.name}.zip")
+                spec["source"] = str(target)
+            else:
+                spec["data"]["requirement"] = bot.requirement
+            meta["md5_hash"] = digest
+            hashes.append(digest)
+            specs.append(spec)
+        made = self.session.item.add_many(specs, encrypt=False)
+        if made["errors"]:
+            raise QalxFactoryBuildError(f"storing the bots' code failed: {made['errors']}")
+        context.progress(f"{len(packed)} code item(s) stored")
+        return {
+            bot.name: (bot, item.guid, digest)
+            for bot, item, digest in zip(packed, made.data, hashes, strict=True)
+        }
+
+    def _bots(self, factory_guid: str, plan_bot_name: str | None = None) -> list[BotEntity]:
+        return list(
+            self.session.bot.find_all(
+                bot_query(factory_guid, plan_bot_name), include_session_tags=False
+            )
+        )
+
+    # -- demolish ------------------------------------------------------------------------------
+    def demolish(
+        self, factory_guid: Any, *, on_progress: Callable[[str], None] | None = None
+    ) -> None:
+        """Take a factory down (runtime-contract §6.2): status `deleting`; warm-terminate its
+        bots breadth-first along the stage's workflow, waiting (at most `STOP_TIMEOUT` s a
+        level) for them to end; stop what the providers made; delete the factory's bots and
+        code items, the entity and the local build dir. Bot venvs stay cached for the next
+        build of the same code.
+
+        :raises QalxFactoryDemolishError: no such factory, or a step that failed
+        """
+        progress = on_progress or _quiet
+        try:
+            entity = self.session.factory.get(factory_guid)
+        except QalxError as exc:
+            raise QalxFactoryDemolishError(f"no factory {factory_guid}: {exc}") from exc
+        build_dir = Path(self.session.config.factory_pack_dir) / str(
+            ((entity.get("meta") or {}).get("pyqalx") or {}).get("build_path") or "-"
+        )
+        context = self._context(entity, str(entity.get("stage")), build_dir, progress)
+        try:
+            self._demolish(entity, context)
+        except QalxFactoryDemolishError:
+            raise
+        except QalxError as exc:
+            raise QalxFactoryDemolishError(f"demolishing {entity.guid} failed: {exc}") from exc
+
+    def _demolish(self, entity: FactoryEntity, context: Context) -> None:
+        guid = context.factory_guid
+        progress = context.progress
+        entity["status"] = DELETING
+        self.session.factory.save(entity)
+        records: Mapping[str, Any] = (entity.get("meta") or {}).get(RECORD_KEY) or {}
+        providers = {kind: (provider_for(kind), record) for kind, record in records.items()}
+        names = list(dict.fromkeys(
+            str(((b.get("meta") or {}).get("pyqalx") or {}).get("plan_bot_name"))
+            for b in self._bots(guid)
+        ))  # fmt: skip
+        roots, children = self._tree(entity)
+        for level in breadth_first(roots, children, names):
+            level = [name for name in level if name in names]
+            if not level:
+                continue
+            for name in level:
+                for bot in self._bots(guid, name):
+                    if bot.workers:
+                        self.session.bot.terminate(bot, warm=True)
+            progress(f"terminated {', '.join(level)}")
+            for provider, record in providers.values():
+                left = provider.wait_stopped(context, record, level, STOP_TIMEOUT)
+                if left:
+                    progress(f"still running after {STOP_TIMEOUT:.0f} s: {', '.join(left)}")
+        for kind, (provider, record) in providers.items():
+            provider.demolish(context, record)
+            progress(f"{kind} sectors taken down")
+        for bot in self._bots(guid):
+            self.session.bot.delete(bot)
+        items = list(self.session.item.find_all(bot_query(guid), include_session_tags=False))
+        for item in items:
+            self.session.item.delete(item)
+        self.session.factory.delete(entity)
+        shutil.rmtree(context.build_dir, ignore_errors=True)
+        progress(f"factory {guid} demolished ({len(names)} bot(s), {len(items)} code item(s))")
+
+    def _tree(self, entity: FactoryEntity) -> tuple[list[str], dict[str, list[str]]]:
+        """The stage's workflow, from the plan stored on the entity (flat when unreadable)."""
+        import yaml
+
+        try:
+            data = yaml.safe_load(self.session.files.read(entity["plan"]))
+            plan = Plan(Path("plan"), data, {})
+            return stage_tree(plan, str(entity.get("stage")))
+        except Exception as exc:
+            logger.warning("factory %s: the stored plan cannot be read (%s)", entity.guid, exc)
+            return [], {}
+
+    # -- info ----------------------------------------------------------------------------------
+    def info(self, name: str | None = None) -> list[FactoryEntity]:
+        """The factories (called `name`), oldest first; session tags apply."""
+        query = {"name": name} if name is not None else None
+        return list(self.session.factory.find_all(query, sort="info.created.on"))
+
+
+def _quiet(line: str) -> None:
+    """Progress nobody asked for."""
 
 
 def _refusal(plan: Plan, where: str, exc: QalxAPIResponseError) -> str:

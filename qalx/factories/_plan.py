@@ -233,13 +233,21 @@ def _tree_problems(name: Any, tree: Any) -> list[Problem]:
     return found
 
 
+def stage_sectors(plan: Plan, stage: str) -> dict[str, dict[str, Any]]:
+    """A stage's sectors by name (its keys but the reserved ones)."""
+    return {
+        str(key): sector
+        for key, sector in plan.factory["stages"][stage].items()
+        if key not in RESERVED_STAGE_KEYS and isinstance(sector, dict)
+    }
+
+
 def stage_bots(plan: Plan, stage: str | None) -> list[str]:
     """The plan bots a stage runs (in the order its sectors name them), or every plan bot."""
     factory = plan.factory
     if stage is None:
         return list(factory["bots"])
     names: dict[str, None] = {}
-    for key, sector in factory["stages"][stage].items():
-        if key not in RESERVED_STAGE_KEYS and isinstance(sector, dict):
-            names.update(dict.fromkeys(sector.get("bots") or {}))
+    for sector in stage_sectors(plan, stage).values():
+        names.update(dict.fromkeys(sector.get("bots") or {}))
     return list(names)

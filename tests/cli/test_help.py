@@ -24,6 +24,9 @@ HELPS = {
     "download": ["GUID", "--directory", "--entity-type", "[item|factory]"],
     "factory-validate": ["--plan", "--aws-profile"],
     "factory-pack": ["--plan", "--stage", "--no-delete", "--aws-profile"],
+    "factory-build": ["--plan", "--stage", "--shared-environment", "--aws-profile"],
+    "factory-demolish": ["[GUID]", "--name", "--index", "--yes"],
+    "factory-info": ["--name"],
 }  # fmt: skip
 
 

@@ -22,6 +22,9 @@ def test_help() -> None:
     for command, words in {
         "factory-validate": ["-p, --plan FILE", "-aws, --aws-profile"],
         "factory-pack": ["-p, --plan FILE", "--stage", "--no-delete", "-aws, --aws-profile"],
+        "factory-build": ["-p, --plan FILE", "--stage", "--shared-environment", "-aws"],
+        "factory-demolish": ["[GUID]", "--name", "--index", "-y, --yes"],
+        "factory-info": ["--name"],
     }.items():
         result = qalx(command, "--help")
         assert result.exit_code == 0
