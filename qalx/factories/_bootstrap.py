@@ -1,6 +1,7 @@
-"""Starting a sector's bots: the `qalx bot-start` argument list (shared with the local
-provider), installing a bot's code into the current environment, and `bootstrap_bots`, which
-an AWS instance runs at boot through `qalx factory-bootstrap` (runtime-contract §6.5).
+"""`bootstrap_bots`, which an AWS instance runs at boot through `qalx factory-bootstrap`
+(runtime-contract §6.5): its sector's bots installed into the instance's environment and
+started as the local provider starts them (the command line from `_launch`, the workflow from
+`_tree`, the install from `_install`).
 
 The instance learns everything from AWS and the API: its profiles from the SSM parameters and
 secrets named after it, the plan from the factory entity, the code from the factory's items.
@@ -9,7 +10,6 @@ boto3, yaml and the session load on first use.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
@@ -18,11 +18,17 @@ import sys
 import time
 import uuid
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from qalx.errors import QalxFactoryBuildError
+from qalx.factories._install import install_bot
+from qalx.factories._launch import bot_query, bot_start_args, qalx_command
+from qalx.factories._pack import PackedBot
+from qalx.factories._plan import Plan
+from qalx.factories._tree import stage_tree
+from qalx.factories._venv import shared_environment
 
 if TYPE_CHECKING:
     from qalx.session import QalxSession
@@ -31,167 +37,27 @@ BOOTSTRAP_LOG: Final = "bootstrap.log"
 """In the system temporary folder; its first character is the bootstrap's exit code, which
 the instance's user data sends to CloudFormation."""
 
-FACTORY_CLASS: Final = "pyqalx.factory"
 START_WAIT: Final = 10.0
 """Seconds a started bot is given before a process that has exited counts as a failure."""
 
 log = logging.getLogger("qalx.factories")
 
 
-def bot_start_args(
-    sector_bot_options: Mapping[str, Any] | None,
-    workflow_children: Sequence[str],
-    factory_meta: Mapping[str, Any],
-    bot_path: str,
-) -> list[str]:
-    """`bot-start ...` for one bot of a sector: its plan options as flags (one letter → `-k`,
-    longer → `--key`, leading dashes tolerated, values str()ed; a list or mapping value repeats
-    the flag, as `meta` needs), `--skip-ini` for a `skip-ini` key whatever its value, `--stop`,
-    one `--workflow` per child in the stage's workflow, the factory's `--meta`, the bot path."""
-    args = ["bot-start"]
-    skip_ini = False
-    for raw_key, value in (sector_bot_options or {}).items():
-        key = str(raw_key).lstrip("-")
-        if key == "skip-ini":
-            skip_ini = True
-            continue
-        if key == "stop":
-            continue  # always given, once
-        flag = f"-{key}" if len(key) == 1 else f"--{key}"
-        if isinstance(value, Mapping):
-            items = [
-                f"{k}={json.dumps(v) if not isinstance(v, str) else v}" for k, v in value.items()
-            ]
-        elif isinstance(value, list | tuple):
-            items = [str(v) for v in value]
-        else:
-            items = [str(value)]
-        for item in items:
-            args += [flag, item]
-    if skip_ini:
-        args.append("--skip-ini")
-    args.append("--stop")
-    for child in workflow_children:
-        args += ["--workflow", child]
-    pyqalx = json.dumps(dict(factory_meta), separators=(",", ":"), default=str)
-    args += ["--meta", f"_class={FACTORY_CLASS}", "--meta", f"pyqalx={pyqalx}", bot_path]
-    return args
-
-
-def workflow_children(tree: Any, bot: str) -> list[str]:
-    """The bots that follow `bot` in a workflow tree (a string is a leaf, a mapping maps nodes
-    to their successors, a list holds siblings)."""
-
-    def names(node: Any) -> list[str]:
-        if isinstance(node, str):
-            return [node]
-        if isinstance(node, Mapping):
-            return [str(k) for k in node]
-        if isinstance(node, list):
-            return [name for sibling in node for name in names(sibling)]
-        return []
-
-    def search(node: Any) -> list[str] | None:
-        if isinstance(node, Mapping):
-            for key, successors in node.items():
-                if key == bot:
-                    return names(successors)
-                found = search(successors)
-                if found is not None:
-                    return found
-        elif isinstance(node, list):
-            for sibling in node:
-                found = search(sibling)
-                if found is not None:
-                    return found
-        return None
-
-    return search(tree) or []
-
-
-def _pip(*args: str) -> subprocess.CompletedProcess[str]:
-    """pip of this interpreter, so bots install where `qalx` runs (PIP_FIND_LINKS, PIP_INDEX_URL
-    and the other PIP_* variables apply as pip reads them)."""
-    return subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--upgrade", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
-def install_bot(bot_name: str, definition: Mapping[str, Any], bot_dir: Path | None) -> None:
-    """Install one plan bot into the current environment: a pypi bot by name (and version);
-    otherwise, from the bot module's directory up to `bot_dir`, the first directory with a
-    pyproject.toml or setup.py is pip-installed, else the first with the requirements file.
-    A requirements_path given but nowhere found, or a failed install, is an error; no install
-    file at all only warns."""
-    source = {str(k).lower(): v for k, v in (definition.get("source") or {}).items()}
-    if "pypi" in source:
-        version = source.get("version")
-        spec = f"{source['pypi']}=={version}" if version else str(source["pypi"])
-        done = _pip(spec)
-        if done.returncode:
-            raise QalxFactoryBuildError(
-                f"bot {bot_name}: pip install {spec} failed:\n{done.stderr}"
-            )
-        return
-    if bot_dir is None:
-        raise QalxFactoryBuildError(f"bot {bot_name}: no code to install")
-    requirements = str(definition.get("requirements_path") or "requirements.txt")
-    module = str(definition.get("bot_path", "")).partition(":")[0]
-    start = bot_dir.joinpath(*module.split(".")).parent if module else bot_dir
-    if not start.is_dir() or not start.resolve().is_relative_to(bot_dir.resolve()):
-        start = bot_dir
-    here = start
-    while True:
-        if (here / "pyproject.toml").exists() or (here / "setup.py").exists():
-            done, what = _pip(str(here)), f"pip install {here}"
-            break
-        if (here / requirements).exists():
-            done, what = (
-                _pip("-r", str(here / requirements)),
-                f"pip install -r {here / requirements}",
-            )
-            break
-        if here.resolve() == bot_dir.resolve():
-            if definition.get("requirements_path"):
-                raise QalxFactoryBuildError(f"bot {bot_name}: no {requirements} in its code")
-            log.warning("bot %s: nothing to install (no pyproject.toml, setup.py, %s)", bot_name,
-                        requirements)  # fmt: skip
-            return
-        here = here.parent
-    if done.returncode:
-        raise QalxFactoryBuildError(f"bot {bot_name}: {what} failed:\n{done.stderr}")
-
-
-def qalx_command() -> list[str]:
-    """The `qalx` console script of this environment (beside the interpreter), else on PATH."""
-    beside = Path(sys.executable).with_name("qalx.exe" if os.name == "nt" else "qalx")
-    if beside.exists():
-        return [str(beside)]
-    found = shutil.which("qalx")
-    if found:
-        return [found]
-    raise QalxFactoryBuildError("no `qalx` command beside this Python or on PATH")
-
-
 def start_bot(
     args: Sequence[str], bot_dir: Path | None, log_path: Path, wait: float = START_WAIT
 ) -> subprocess.Popen[bytes]:
-    """Run `qalx <args>` as its own process with the bot's code on PYTHONPATH, its output to
-    `log_path` (the bootstrap exits; a pipe would outlive its reader). After `wait` seconds, a
-    process that has already exited is a `QalxFactoryBuildError` carrying its output."""
-    env = dict(os.environ)
-    paths = [p for p in sys.path if p]
-    if bot_dir is not None:
-        paths.append(str(bot_dir))
-    env["PYTHONPATH"] = os.pathsep.join(paths)
+    """Run `qalx bot-start <args>` (this interpreter's, `_launch.qalx_command`; the profiles
+    are moot with `--skip-ini`) as its own process with the bot's code on PYTHONPATH
+    (`_venv.shared_environment`, as pyqalx's one environment), its output to `log_path` (the
+    bootstrap exits; a pipe would outlive its reader). After `wait` seconds, a process that
+    has already exited is a `QalxFactoryBuildError` carrying its output."""
+    where = bot_dir or log_path.parent
+    env = shared_environment(where).env(os.environ)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "wb") as out:
         process = subprocess.Popen(
-            [*qalx_command(), *args],
-            cwd=bot_dir,
+            [*qalx_command(sys.executable, "default", "default"), "bot-start", *args],
+            cwd=where,
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -203,7 +69,7 @@ def start_bot(
         time.sleep(0.2)
     if process.poll() is not None:
         raise QalxFactoryBuildError(
-            f"{' '.join([*args[:1], *args[-1:]])} exited ({process.returncode}) on start:\n"
+            f"bot-start {args[-1] if args else ''} exited ({process.returncode}) on start:\n"
             + log_path.read_text(errors="replace")
         )
     return process
@@ -247,16 +113,30 @@ def load_instance_environment(
 
 
 def _code_item(session: QalxSession, factory_guid: uuid.UUID, bot_name: str) -> Any:
-    """The code item build made for `bot_name` (its factory guid stored as a UUID or a str)."""
-    query = {
-        "meta._class": FACTORY_CLASS,
-        "meta.pyqalx.factory_guid": {"$in": [factory_guid, str(factory_guid)]},
-        "meta.pyqalx.plan_bot_name": bot_name,
-    }
+    """The code item build made for `bot_name` (found as demolish finds it, its factory guid
+    stored as text, as qalx's build stores it, or as a UUID)."""
+    query = bot_query(str(factory_guid), bot_name)
+    key = next(k for k in query if k.endswith(".factory_guid"))
+    query[key] = {"$in": [factory_guid, str(factory_guid)]}
     found = session.item.find(query, limit=1).data
     if not found:
         raise QalxFactoryBuildError(f"no code item for bot {bot_name} of factory {factory_guid}")
     return found[0]
+
+
+def _packed(session: QalxSession, item: Any, bot_name: str, where: Path) -> PackedBot:
+    """The bot's code as build stored it: the item's zip unpacked under `where`, or (no
+    file) the pypi requirement build recorded in its data."""
+    data = item.get("data") or {}
+    if (item.get("file") or {}).get("url"):
+        archive = session.files.save(item["file"], where / f"{bot_name}.zip")
+        bot_dir = where / bot_name
+        with zipfile.ZipFile(archive) as code:
+            code.extractall(bot_dir)
+        return PackedBot(bot_name, data.get("source") or "path", bot_dir)
+    if not data.get("requirement"):
+        raise QalxFactoryBuildError(f"bot {bot_name}: its code item has no file nor requirement")
+    return PackedBot(bot_name, "pypi", None, requirement=str(data["requirement"]))
 
 
 def bootstrap_bots(
@@ -284,33 +164,34 @@ def bootstrap_bots(
             factory = session.factory.get(guid)
             plan = yaml.safe_load(session.files.read(factory["plan"]))["factory"]
             stage_name = str(factory["stage"])
-            stage = plan["stages"][stage_name]
-            sector = stage[sector_name]
-            tree = (
-                (plan.get("workflows") or {}).get(stage.get("workflow"))
-                if stage.get("workflow")
-                else None
-            )
+            sector = plan["stages"][stage_name][sector_name]
+            _roots, children = stage_tree(Plan(Path("plan"), {"factory": plan}, {}), stage_name)
             where = build_dir or Path(session.config.factory_pack_dir) / f"builds_{guid}"
             shutil.rmtree(where, ignore_errors=True)
             where.mkdir(parents=True)
             for bot_name, options in (sector.get("bots") or {}).items():
                 definition = plan["bots"][bot_name]
-                item = _code_item(session, guid, bot_name)
-                bot_dir: Path | None = None
-                if (item.get("file") or {}).get("url"):
-                    archive = session.files.save(item["file"], where / f"{bot_name}.zip")
-                    bot_dir = where / bot_name
-                    with zipfile.ZipFile(archive) as code:
-                        code.extractall(bot_dir)
-                install_bot(bot_name, definition, bot_dir)
+                packed = _packed(session, _code_item(session, guid, bot_name), bot_name, where)
+                environment = shared_environment(packed.directory or where)
+                warning = install_bot(
+                    environment,
+                    packed,
+                    str(definition["bot_path"]),
+                    definition.get("requirements_path"),
+                )
+                if warning:
+                    log.warning("bot %s: %s", bot_name, warning)
                 args = bot_start_args(
                     {**(options or {}), "skip-ini": True},
-                    workflow_children(tree, bot_name) if tree else [],
-                    {"stage": stage_name, "factory_guid": str(guid), "plan_bot_name": bot_name},
-                    str(definition["bot_path"]),
+                    stage=stage_name,
+                    factory_guid=guid,
+                    plan_bot_name=bot_name,
+                    bot_path=str(definition["bot_path"]),
+                    workflow=children.get(bot_name, []),
                 )
-                started.append(start_bot(args, bot_dir, where / f"{bot_name}.log", start_wait))
+                started.append(
+                    start_bot(args, packed.directory, where / f"{bot_name}.log", start_wait)
+                )
     except Exception as exc:
         for process in started:
             process.terminate()
@@ -325,9 +206,6 @@ def bootstrap_bots(
 __all__ = [
     "BOOTSTRAP_LOG",
     "bootstrap_bots",
-    "bot_start_args",
-    "install_bot",
     "load_instance_environment",
     "start_bot",
-    "workflow_children",
 ]

@@ -39,6 +39,16 @@ def option_flag(key: str) -> str:
     return f"-{bare}" if len(bare) == 1 else f"--{bare}"
 
 
+def _option_values(value: Any) -> list[str]:
+    """One text per flag: a scalar's str(), each of a list, `k=v` for each of a mapping (its
+    non-text values as JSON, which `--meta` parses back)."""
+    if isinstance(value, Mapping):
+        return [f"{k}={v if isinstance(v, str) else json.dumps(v)}" for k, v in value.items()]
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    return [str(value)]
+
+
 def bot_start_args(
     options: Mapping[str, Any] | None,
     *,
@@ -49,16 +59,22 @@ def bot_start_args(
     workflow: Sequence[str] = (),
     stop: bool = True,
 ) -> list[str]:
-    """The arguments after `qalx -u U -b B bot-start`: the sector's options (values as text,
-    `skip-ini` as the bare flag), `--stop` (the build resumes every bot once all are up),
-    `--workflow` per next bot, the factory meta, then the bot's `module:variable`."""
+    """The arguments after `qalx -u U -b B bot-start`: the sector's options (values as text;
+    a list, or a mapping as `k=v`, repeats the flag, as `meta` needs; `skip-ini` as the bare
+    flag; a `stop` option ignored, `stop` decides), `--stop` (the build resumes every bot
+    once all are up), `--workflow` per next bot, the factory meta, then the bot's
+    `module:variable`. The local provider and the AWS bootstrap both start bots with it."""
     args: list[str] = []
     skip_ini = False
     for key, value in (options or {}).items():
-        if str(key).lstrip("-") == SKIP_INI:
+        bare = str(key).lstrip("-")
+        if bare == SKIP_INI:
             skip_ini = True
             continue
-        args += [option_flag(key), str(value)]
+        if bare == "stop":
+            continue
+        for text in _option_values(value):
+            args += [option_flag(key), text]
     if skip_ini:
         args.append(f"--{SKIP_INI}")
     if stop:
