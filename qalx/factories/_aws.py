@@ -15,19 +15,32 @@ environment (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`), which is how tes
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import os
 import re
 import shlex
+import threading
 import time
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, cast
 from urllib.parse import urlsplit
 
 from qalx import __version__
-from qalx.errors import QalxFactoryBuildError, QalxFactoryDemolishError, QalxFactoryError
+from qalx.config import BotConfig, Config, UserConfig
+from qalx.errors import (
+    QalxConfigFileNotFound,
+    QalxConfigProfileNotFound,
+    QalxFactoryBuildError,
+    QalxFactoryDemolishError,
+    QalxFactoryError,
+)
 from qalx.factories._bootstrap import BOOTSTRAP_LOG
+from qalx.factories._launch import FACTORY_CLASS, bot_query, factory_meta, registered
+from qalx.factories._provider import Context, Sector
 
 if TYPE_CHECKING:
     import boto3.session
@@ -557,12 +570,8 @@ class AwsStacks:
             source=io.BytesIO(rendered.template_yaml().encode()),
             file_name=f"{ident.stack_name}.yaml",
             meta={
-                "_class": "pyqalx.factory",
-                "pyqalx": {
-                    "stage": ident.stage,
-                    "factory_guid": ident.factory_guid,
-                    "plan_bot_name": None,
-                },
+                "_class": FACTORY_CLASS,
+                "pyqalx": factory_meta(ident.stage, ident.factory_guid, None),
             },
             encrypt=False,
         )
@@ -574,10 +583,13 @@ class AwsStacks:
         rendered: RenderedStack,
         ident: AwsStackId,
         demolish_on_failure: bool = True,
+        on_created: Callable[[str], None] | None = None,
     ) -> str:
-        """Create the stack and follow it to CREATE_COMPLETE; its stack id. The template goes
-        as TemplateURL when the server stores files on S3 (CloudFormation fetches only from
-        S3), as TemplateBody otherwise (a self-hosted server's signed local URL)."""
+        """Create the stack and follow it to CREATE_COMPLETE; its stack id, also given to
+        `on_created` as soon as CloudFormation answers it (so a failed create can still be
+        deleted). The template goes as TemplateURL when the server stores files on S3
+        (CloudFormation fetches only from S3), as TemplateBody otherwise (a self-hosted
+        server's signed local URL)."""
         url = self.upload_template(session, rendered, ident)
         source: dict[str, str] = (
             {"TemplateURL": url} if _is_s3_url(url) else {"TemplateBody": rendered.template_yaml()}
@@ -599,6 +611,8 @@ class AwsStacks:
             raise QalxFactoryBuildError(
                 f"stack {ident.stack_name} was not created: {_error_text(exc)}"
             ) from None
+        if on_created is not None:
+            on_created(stack_id)
         self._follow(stack_id, "CREATE_COMPLETE", ("CREATE_IN_PROGRESS",), QalxFactoryBuildError)
         return stack_id
 
@@ -675,8 +689,227 @@ class AwsStacks:
             time.sleep(self.poll_interval)
 
 
+SIMULATE_ENV: Final = "QALX_FACTORY_AWS_SIMULATE"
+"""Set to `0`/`false`/`no`/`off` to skip the IAM simulation before a build (for an AWS
+look-alike without iam:SimulatePrincipalPolicy, such as moto, or a caller not allowed to
+simulate); anything else, or unset, simulates."""
+STACK_WORKERS: Final = 5
+"""Stacks created (and deleted) at once, as pyqalx has it."""
+
+
+def simulate_by_default() -> bool:
+    """Whether builds simulate the caller's IAM policy (see `SIMULATE_ENV`)."""
+    return os.environ.get(SIMULATE_ENV, "").strip().lower() not in ("0", "false", "no", "off")
+
+
+def profile_settings(config_class: type[Config], profile_name: str) -> dict[str, str]:
+    """What the bots of an instance are configured with: the `QALX_USER_*` (or `QALX_BOT_*`)
+    variables of this environment, then the profile's section of `~/.qalx` (`~/.bots`) over
+    them, as a session of this machine reads them; so remote bots get what local ones do.
+    No file, or no such section, leaves the environment alone."""
+    found = {
+        key.removeprefix(config_class.key_prefix): value
+        for key, value in os.environ.items()
+        if key.startswith(config_class.key_prefix)
+    }
+    with contextlib.suppress(QalxConfigFileNotFound, QalxConfigProfileNotFound):
+        found.update(config_class._load_inifile(profile_name))
+    return found
+
+
+def _boto_profile(aws_profile: str | None) -> str | None:
+    """`default` (the CLI's default) is boto3's default chain, which needs no config file and
+    honours AWS_PROFILE and the AWS_* keys; any other name must be a configured profile."""
+    return None if aws_profile in (None, "", "default") else aws_profile
+
+
+@dataclass
+class _Stack:
+    """One stack to build: its AWS side, names, and sectors (name → plan mapping)."""
+
+    stacks: AwsStacks
+    ident: AwsStackId
+    sectors: dict[str, Mapping[str, Any]]
+    windows: set[str]
+
+
+class AwsProvider:
+    """The `aws` sectors of a stage (runtime-contract §6.5): one CloudFormation stack per
+    (AWS profile, region), one instance per sector, each instance bootstrapping its bots with
+    `qalx factory-bootstrap`. The build returns once every bot has registered with the API.
+
+    Recorded under `qalx.aws`: the AWS profile, each sector's stack id and region (the
+    entity's `stacks` holds the ids too, as pyqalx has it)."""
+
+    kind = "aws"
+    poll_interval: float = 10.0
+    """Seconds between looks at a stack, and at the API for the bots."""
+    stack_timeout: float = 3600.0
+    register_timeout: float = 300.0
+    """How long, after its stacks are complete (every instance signalled its bots started),
+    the build waits for the bots to register with the API."""
+
+    def __init__(self, simulate: bool | None = None) -> None:
+        self.simulate = simulate_by_default() if simulate is None else simulate
+        self._lock = threading.Lock()
+
+    def _stacks(self, aws_profile: str | None, region: str | None) -> AwsStacks:
+        return AwsStacks(_boto_profile(aws_profile), region, self.poll_interval, self.stack_timeout)
+
+    # -- build -----------------------------------------------------------------------------
+    def build(self, context: Context, sectors: Sequence[Sector]) -> None:
+        plan = context.plan
+        factory = plan.get("factory") or {}
+        name = str(factory.get("name") or context.factory.get("name"))
+        demolish_on_failure = (factory.get("debug") or {}).get("demolish_on_failure") is not False
+        by_region: dict[str, _Stack] = {}
+        for sector in sectors:
+            stacks = self._stacks(context.aws_profile, sector.settings.get("region_name"))
+            if stacks.region not in by_region:
+                ident = AwsStackId(
+                    name,
+                    context.factory_guid,
+                    context.stage,
+                    _boto_profile(context.aws_profile),
+                    stacks.region,
+                )
+                by_region[stacks.region] = _Stack(stacks, ident, {}, set())
+            by_region[stacks.region].sectors[sector.name] = sector.settings
+        for stack in by_region.values():  # every check before any stack is made
+            stack.windows = stack.stacks.check(stack.sectors, simulate=self.simulate)
+        user = profile_settings(UserConfig, context.user_profile)
+        bot = profile_settings(BotConfig, context.bot_profile)
+        if not user.get("TOKEN"):
+            raise QalxFactoryBuildError(
+                f"the instances' bots need a TOKEN: none in the user profile"
+                f" {context.user_profile!r} nor in QALX_USER_TOKEN"
+            )
+        rendered = {
+            region: render_template(plan, stack.ident, stack.sectors, user, bot, stack.windows)
+            for region, stack in by_region.items()
+        }
+        record: dict[str, Any] = {
+            "aws_profile": _boto_profile(context.aws_profile),
+            "stacks": {},
+            "regions": {},
+        }
+
+        def created(stack: _Stack, stack_id: str) -> None:
+            """Recorded at once: a build that fails from here on can delete it."""
+            with self._lock:
+                for sector in stack.sectors:
+                    record["stacks"][sector] = stack_id
+                    record["regions"][sector] = stack.ident.region
+                context.factory["stacks"] = dict(record["stacks"])
+                context.record(self.kind, record)
+            context.progress(f"stack {stack.ident.stack_name} created: {stack_id}")
+
+        def create(region: str) -> str:
+            stack = by_region[region]
+            return stack.stacks.create(
+                context.session,
+                rendered[region],
+                stack.ident,
+                demolish_on_failure,
+                on_created=lambda stack_id: created(stack, stack_id),
+            )
+
+        failures: list[str] = []
+        with ThreadPoolExecutor(STACK_WORKERS, thread_name_prefix="qalx-stack") as pool:
+            futures = {pool.submit(create, region): region for region in by_region}
+            for future in as_completed(futures):
+                try:
+                    stack_id = future.result()
+                except Exception as exc:
+                    failures.append(str(exc) if isinstance(exc, QalxFactoryError) else
+                                    f"{type(exc).__name__}: {exc}")  # fmt: skip
+                    for other in futures:
+                        other.cancel()  # not started yet: never made
+                    continue
+                context.progress(f"stack {stack_id} complete")
+        if failures:
+            # what was made is in the record: the build's demolish deletes it (or keeps it,
+            # with the plan's debug.demolish_on_failure false)
+            raise QalxFactoryBuildError("\n".join(["creating the stacks failed:", *failures]))
+        self._wait_registered(context, [b.name for s in sectors for b in s.bots])
+
+    def _wait_registered(self, context: Context, names: list[str]) -> None:
+        wanted = set(names)
+        up: set[str] = set()
+        deadline = time.monotonic() + self.register_timeout
+        while True:
+            for name in sorted(wanted - up):
+                if registered(context.session, context.factory_guid, name):
+                    up.add(name)
+                    context.progress(f"bot {name}: up")
+            if up == wanted:
+                return
+            if time.monotonic() > deadline:
+                raise QalxFactoryBuildError(
+                    f"bots not registered {self.register_timeout:.0f} s after their stacks"
+                    f" were complete: {', '.join(sorted(wanted - up))} (each instance's"
+                    f" /tmp/{BOOTSTRAP_LOG} says why)"
+                )
+            time.sleep(min(self.poll_interval, 1.0))
+
+    # -- demolish --------------------------------------------------------------------------
+    def wait_stopped(
+        self, context: Context, record: Mapping[str, Any], names: Sequence[str], timeout: float
+    ) -> list[str]:
+        """Until every worker of the bots `names` shows the terminate signal, as pyqalx
+        waits (the instance's processes cannot be seen from here; deleting the stack ends
+        them anyway); the names of bots with a worker still without it."""
+        from qalx.signals import QalxSignal
+
+        deadline = time.monotonic() + timeout
+        while True:
+            left = sorted(
+                {
+                    name
+                    for name in names
+                    for bot in context.session.bot.find_all(
+                        bot_query(context.factory_guid, name), include_session_tags=False
+                    )
+                    if any(not QalxSignal(worker).terminate for worker in bot.workers or [])
+                }
+            )
+            if not left or time.monotonic() > deadline:
+                return left
+            time.sleep(min(self.poll_interval, 1.0))
+
+    def demolish(self, context: Context, record: Mapping[str, Any]) -> None:
+        """Delete every recorded stack (termination protection off first), a few at a time;
+        every failure is named in one `QalxFactoryDemolishError`."""
+        stacks: Mapping[str, str] = record.get("stacks") or {}
+        regions: Mapping[str, str] = record.get("regions") or {}
+        ids = {stack_id: regions.get(sector) for sector, stack_id in stacks.items()}
+        profile = record.get("aws_profile")
+
+        def delete(stack_id: str) -> None:
+            self._stacks(profile, ids[stack_id] or _arn_region(stack_id)).delete(stack_id)
+            context.progress(f"stack {stack_id} deleted")
+
+        failures: list[str] = []
+        with ThreadPoolExecutor(STACK_WORKERS, thread_name_prefix="qalx-stack") as pool:
+            for future in as_completed([pool.submit(delete, stack_id) for stack_id in ids]):
+                try:
+                    future.result()
+                except Exception as exc:
+                    failures.append(str(exc) if isinstance(exc, QalxFactoryError) else
+                                    f"{type(exc).__name__}: {exc}")  # fmt: skip
+        if failures:
+            raise QalxFactoryDemolishError("\n".join(["deleting the stacks failed:", *failures]))
+
+
+def _arn_region(stack_id: str) -> str | None:
+    """The region of a stack id (`arn:aws:cloudformation:<region>:...`)."""
+    parts = stack_id.split(":")
+    return parts[3] if len(parts) > 3 and parts[0] == "arn" else None
+
+
 __all__ = [
     "REQUIRED_ACTIONS",
+    "AwsProvider",
     "AwsStackId",
     "AwsStacks",
     "RenderedStack",

@@ -236,6 +236,7 @@ class Factory:
         progress(f"factory {entity.guid} created")
         context = self._context(entity, stage, build_dir, progress)
         context.shared_environment = shared_environment
+        context.plan = plan.data
         context.venv_root = Path(venv_root) if venv_root is not None else None
         try:
             return self._deploy(plan, stage, packed, context)

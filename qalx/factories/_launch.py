@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from qalx.session import QalxSession
 
 FACTORY_CLASS = "pyqalx.factory"
 """The `_class` meta of every bot and code item a factory makes (pyqalx's value)."""
@@ -14,10 +17,11 @@ SKIP_INI = "skip-ini"
 """The sector option that, whatever its value, means `--skip-ini`."""
 
 
-def factory_meta(stage: str, factory_guid: Any, plan_bot_name: str) -> dict[str, Any]:
-    """The `pyqalx` meta of a factory's bots and code items. The guid is kept as text, the
-    form it has once it has been through `--meta` (so workflow and demolish lookups by
-    `pyqalx.factory_guid` find bots and items alike)."""
+def factory_meta(stage: str, factory_guid: Any, plan_bot_name: str | None) -> dict[str, Any]:
+    """The `pyqalx` meta of a factory's bots and items (`plan_bot_name` None: an item of no
+    bot, a stack's template). The guid is kept as text, the form it has once it has been
+    through `--meta` (so workflow and demolish lookups by `pyqalx.factory_guid` find bots and
+    items alike)."""
     return {"stage": stage, "factory_guid": str(factory_guid), "plan_bot_name": plan_bot_name}
 
 
@@ -30,6 +34,15 @@ def bot_query(factory_guid: str, plan_bot_name: str | None = None) -> dict[str, 
     if plan_bot_name is not None:
         query["metadata.data.pyqalx.plan_bot_name"] = plan_bot_name
     return query
+
+
+def registered(session: QalxSession, factory_guid: str, plan_bot_name: str) -> bool:
+    """Whether plan bot `plan_bot_name` is up: registered with the API, every bot of that
+    name with its workers (what a build waits for, wherever the bot runs)."""
+    found = list(
+        session.bot.find_all(bot_query(factory_guid, plan_bot_name), include_session_tags=False)
+    )
+    return bool(found) and all(bot.workers for bot in found)
 
 
 def option_flag(key: str) -> str:

@@ -27,7 +27,7 @@ from typing import Any
 
 from qalx.errors import QalxFactoryBuildError, QalxFactoryDemolishError
 from qalx.factories._install import install_bot
-from qalx.factories._launch import bot_query, bot_start_args, qalx_command
+from qalx.factories._launch import bot_start_args, qalx_command, registered
 from qalx.factories._provider import Context, Sector, SectorBot
 from qalx.factories._venv import BotEnvironment, bot_venv, default_venv_root, shared_environment
 
@@ -226,12 +226,7 @@ class LocalProvider:
                     + _tail(Path(record["log_dir"]) / "supervisor.log")
                 )
             for name in wanted - up:
-                found = list(
-                    context.session.bot.find_all(
-                        bot_query(context.factory_guid, name), include_session_tags=False
-                    )
-                )
-                if found and all(b.workers for b in found):
+                if registered(context.session, context.factory_guid, name):
                     up.add(name)
                     context.progress(f"bot {name}: up")
             if up == wanted:

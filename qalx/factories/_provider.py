@@ -55,7 +55,8 @@ class Sector:
 @dataclasses.dataclass
 class Context:
     """What a provider is given: the session, the factory entity, the stage and build dir,
-    the profiles the bots run with, and where progress and records go."""
+    the profiles the bots run with, and where progress and records go. `plan` is the parsed
+    plan at build (empty at demolish, which works from the records alone)."""
 
     session: QalxSession
     factory: FactoryEntity
@@ -68,6 +69,7 @@ class Context:
     venv_root: Path | None = None
     progress: Callable[[str], None] = lambda _: None
     record: Callable[[str, Mapping[str, Any]], None] = lambda _k, _r: None
+    plan: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def factory_guid(self) -> str:

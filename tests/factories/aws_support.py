@@ -5,6 +5,7 @@ with two AWS sectors. Imported by the test modules (not a conftest: the plan tes
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any, Final
 
 import pytest
 
+from qalx.factories._aws import RenderedStack
 from tests.support.moto import ACCESS_KEY, REGION, SECRET_KEY, moto_server, reset
 
 LINUX_IMAGE: Final = "ami-760aaa0f"
@@ -74,6 +76,18 @@ def aws_sectors(parsed: dict[str, Any], stage: str = "prod") -> dict[str, dict[s
         for name, sector in parsed["factory"]["stages"][stage].items()
         if isinstance(sector, dict) and sector.get("type") == "aws"
     }
+
+
+def for_moto(rendered: RenderedStack) -> RenderedStack:
+    """The template as moto 5.2.5 can create it: its AWS::SSM::Parameter reads Tags as a list
+    (CloudFormation, and cfn-lint, want a map). moto also skips AWS::SecretsManager::Secret
+    (it warns "No Moto CloudFormation support"), so no secret appears; the tests say so."""
+    template = copy.deepcopy(rendered.template)
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::SSM::Parameter":
+            tags = resource["Properties"]["Tags"]
+            resource["Properties"]["Tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
+    return RenderedStack(template, rendered.parameters)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ The template is stored through the real qalx server."""
 
 from __future__ import annotations
 
-import copy
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -16,12 +15,12 @@ import yaml
 
 from qalx import QalxSession
 from qalx.errors import QalxFactoryBuildError, QalxFactoryError
-from qalx.factories._aws import AwsStackId, AwsStacks, RenderedStack, render_template
+from qalx.factories._aws import AwsStackId, AwsStacks, render_template
 from tests.support.cli import Company
 from tests.support.moto import REGION
 
 from . import aws_support
-from .aws_support import LINUX_IMAGE, WINDOWS_IMAGE, aws_sectors, plan
+from .aws_support import LINUX_IMAGE, WINDOWS_IMAGE, aws_sectors, for_moto, plan
 
 # the shared fixtures, by name (a conftest here is the plan tests')
 moto_endpoint, aws = (
@@ -41,18 +40,6 @@ BOT = {"MSG_WAITTIMESECONDS": "1"}
 
 def boto(service: str) -> Any:
     return boto3.session.Session(region_name=REGION).client(service)  # type: ignore[call-overload]
-
-
-def for_moto(rendered: RenderedStack) -> RenderedStack:
-    """The template as moto 5.2.5 can create it: its AWS::SSM::Parameter reads Tags as a list
-    (CloudFormation, and cfn-lint, want a map). moto also skips AWS::SecretsManager::Secret
-    (it warns "No Moto CloudFormation support"), so no secret appears; the tests say so."""
-    template = copy.deepcopy(rendered.template)
-    for resource in template["Resources"].values():
-        if resource["Type"] == "AWS::SSM::Parameter":
-            tags = resource["Properties"]["Tags"]
-            resource["Properties"]["Tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
-    return RenderedStack(template, rendered.parameters)
 
 
 def ident() -> AwsStackId:

@@ -201,8 +201,12 @@ def test_build_run_survive_a_kill_demolish(
     assert not build_dir.exists()
 
 
-def test_aws_sector_without_provider(company: Company, tmp_path: Path, pack_dir: Path) -> None:
-    """The build fails naming the cause, and nothing it made is left."""
+def test_aws_sector_without_provider(
+    company: Company, tmp_path: Path, pack_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no AWS provider installed, the build fails naming the cause, and nothing it made
+    is left."""
+    monkeypatch.setattr("qalx.factories._provider.AWS_PROVIDER", "qalx.factories._not_here")
     solver = code.bot_dir(tmp_path / "solver")
     plan = tmp_path / "plan.yml"
     plan.write_text(
