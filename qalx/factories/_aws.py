@@ -9,8 +9,11 @@ Unlike pyqalx, no secret is written into the template: each TOKEN reaches Secret
 through a NoEcho stack parameter, so the template stored as a qalx item holds no credentials.
 
 Every name and tag of a stack comes from `AwsStackId`; `render_template` is pure; `AwsStacks`
-talks to AWS (boto3 loads on first use). boto3 finds its endpoint in the standard AWS
-environment (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`), which is how tests use moto.
+talks to AWS (boto3 loads on first use); `AwsProvider` is the build's `Provider` for `aws`
+sectors. Before any stack is made the caller's IAM policy is simulated, unless
+`QALX_FACTORY_AWS_SIMULATE=0` (moto, or a caller not allowed to simulate). boto3 finds its
+endpoint in the standard AWS environment (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`),
+which is how tests use moto.
 """
 
 from __future__ import annotations
