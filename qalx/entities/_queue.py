@@ -33,9 +33,9 @@ MAX_IN_FLIGHT = 43_200
 REFRESH_BEFORE = dt.timedelta(hours=1)
 """Queue credentials are renewed when this little of their life is left (pyqalx's margin)."""
 QUEUEABLE = ("item", "set", "group")
-_CLIENT_LOCK = threading.RLock()
-"""Serialises credential reloads and client builds: heartbeat threads of a batch of messages
-all ask for the client at once, and a boto3 session must not build clients concurrently."""
+_BUILD_LOCK = threading.Lock()
+"""Serialises SQS client builds (fast, no network): botocore's loaders are not safe to use
+from several threads building clients at once."""
 
 
 def _many(payload: object) -> bool:
@@ -187,12 +187,20 @@ class Queue(QalxEntity):
     _client_key: tuple[Any, ...] | None = None
     _lifetime: dt.timedelta | None = None
 
+    @property
+    def _lock(self) -> threading.RLock:
+        """This queue's lock for reloading its credentials and rebuilding its client: the
+        heartbeats of a batch all ask at once, and one queue's reload (network, retries) must
+        not hold up another's."""
+        lock: threading.RLock = self.__dict__.setdefault("_queue_lock", threading.RLock())
+        return lock
+
     def __getstate__(self) -> dict[str, Any]:
         """Pickled (for a worker process) without its SQS client and its way back to the
         session: both are rebuilt where it is unpickled (`QalxSession._attach` gives it a
         session again, so it can refresh its credentials)."""
         state = dict(self.__dict__)
-        for name in ("_client", "_client_key", "_reload"):
+        for name in ("_client", "_client_key", "_reload", "_queue_lock"):
             state.pop(name, None)
         return state
 
@@ -241,7 +249,7 @@ class Queue(QalxEntity):
     def refresh_credentials(self, force: bool = False) -> None:
         """Reload the queue from the API when its credentials expire within the hour (within
         half their life, for credentials issued for less than two hours)."""
-        with _CLIENT_LOCK:
+        with self._lock:
             if self._reload is None or not (force or self._expiring()):
                 return
             fresh = self._reload(self)
@@ -252,7 +260,7 @@ class Queue(QalxEntity):
     def broker_client(self) -> SQSClient:
         """A boto3 SQS client for this queue, built from `info` (endpoint and region when the
         server names them, else the session's REGION) and rebuilt when credentials change."""
-        with _CLIENT_LOCK:
+        with self._lock:
             self.refresh_credentials()
             credentials = self._credentials()
             info = self["info"]
@@ -266,14 +274,15 @@ class Queue(QalxEntity):
                 import boto3.session
 
                 # A session of its own: boto3's default session is not safe across threads.
-                self._client = boto3.session.Session().client(
-                    "sqs",
-                    region_name=key[3] or "eu-west-2",
-                    endpoint_url=key[2] or None,
-                    aws_access_key_id=credentials.get("ACCESS_KEY_ID"),
-                    aws_secret_access_key=credentials.get("SECRET_ACCESS_KEY"),
-                    aws_session_token=credentials.get("SESSION_TOKEN"),
-                )
+                with _BUILD_LOCK:
+                    self._client = boto3.session.Session().client(
+                        "sqs",
+                        region_name=key[3] or "eu-west-2",
+                        endpoint_url=key[2] or None,
+                        aws_access_key_id=credentials.get("ACCESS_KEY_ID"),
+                        aws_secret_access_key=credentials.get("SECRET_ACCESS_KEY"),
+                        aws_session_token=credentials.get("SESSION_TOKEN"),
+                    )
                 self._client_key = key
             return self._client
 

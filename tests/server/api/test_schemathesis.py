@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from schemathesis import Case
 from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -25,6 +25,21 @@ from .conftest import Tenant, make_tenant
 SCHEMA = schemathesis.openapi.from_path(str(spec_path()))
 # The spec refuses NUL characters (PostgreSQL cannot store them); test_access checks the 400.
 SCHEMA.config.generation.update(allow_x00=False)
+# ... and integers beyond 64 bits (JSON Schema cannot bound every number of a free-form
+# document): cases holding one are left out, and test_access checks their 400.
+INT64 = (-(2**63), 2**63 - 1)
+
+
+def _has_long_integer(value: Any) -> bool:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return not INT64[0] <= value <= INT64[1]
+    if isinstance(value, dict):
+        return any(_has_long_integer(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_long_integer(v) for v in value)
+    return False
+
+
 OPERATIONS = sorted(
     (result.ok() for result in SCHEMA.get_all_operations() if isinstance(result, Ok)),
     key=lambda op: (op.path, op.method),
@@ -69,6 +84,7 @@ def test_api_conforms_to_spec(operation: Any, fuzz_tenant: Tenant) -> None:
     )
     @given(case=operation.as_strategy())
     def check(case: Case[Any]) -> None:
+        assume(not _has_long_integer(case.body))
         # An Idempotency-Key reused with another body is rightly a 422, a rule about earlier
         # requests that no schema states; each generated key is made unique to its case.
         if case.headers is not None and "Idempotency-Key" in case.headers:
