@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install generate check-generated lint typecheck pytest test check bench serve clean
+.PHONY: install generate check-generated lint typecheck pytest test test-slow check bench serve clean
 
 install: $(INSTALLED)
 
@@ -29,12 +29,17 @@ lint: $(INSTALLED)
 typecheck: $(INSTALLED)
 	$(BIN)/mypy generated/qalx_api_client qalx server/qalx_server tests codegen
 
+# `make test` stays under 20 minutes on a 2-core machine; the slow tests (every start
+# method, the bots on Amazon SQS, factory builds) are their own gate, which CI runs too.
 pytest: $(INSTALLED)
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not slow"
+
+test-slow: $(INSTALLED)
+	$(BIN)/pytest -m slow
 
 test: check-generated typecheck pytest
 
-check: lint test
+check: lint test test-slow
 
 # Speed goals are checked here, never in tests; results land in bench/results/.
 # wrk (Debian package `wrk`) gives the most faithful load; without it a Python client is used.

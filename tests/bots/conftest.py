@@ -23,7 +23,7 @@ RUN_TIMEOUT = 120.0
 SQS = "sqs"
 """The `live` server whose queues are Amazon SQS (moto in server mode), for the core tests:
 `@pytest.mark.parametrize("live", ON_EVERY_BROKER, indirect=True)`."""
-ON_EVERY_BROKER = [*BACKENDS, SQS]
+ON_EVERY_BROKER = [*BACKENDS, pytest.param(SQS, marks=pytest.mark.slow)]
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -15,7 +15,12 @@ KILL_AFTER_STATUS = 72593 % 256
 
 @pytest.mark.parametrize(
     ("live", "method"),
-    [(b, m) for b in BACKENDS for m in ("fork", "spawn", "forkserver")] + [(SQS, "fork")],
+    [
+        pytest.param(b, m, marks=[pytest.mark.slow] if m != "fork" else [])
+        for b in BACKENDS
+        for m in ("fork", "spawn", "forkserver")
+    ]
+    + [pytest.param(SQS, "fork", marks=pytest.mark.slow)],
     indirect=["live"],
 )
 def test_steps_run_in_order_under_every_start_method(

@@ -30,6 +30,7 @@ def _bot_env(pyqalx: Pyqalx) -> dict[str, str]:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("client", ["pyqalx", "qalx"])
 def test_a_pyqalx_bot_runs_on_either_library(
     pyqalx_python: Path, live: LiveServer, tmp_path: Path, client: str

@@ -45,7 +45,10 @@ moto_endpoint, aws = (
     aws_support.aws,
 )
 
-pytestmark = pytest.mark.filterwarnings("ignore:Tried to parse AWS:UserWarning")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.filterwarnings("ignore:Tried to parse AWS:UserWarning"),
+]
 
 WAIT = 120.0
 """A bound on a hung build or bot, never a timing check."""

@@ -25,6 +25,8 @@ from tests.support.cli import Company, qalx
 
 from . import chain, code
 
+SLOW = pytest.mark.slow  # make test-slow: builds virtualenvs and runs bot processes
+
 T = TypeVar("T")
 WAIT = 120.0
 """A bound on a hung build or bot, never a timing check."""
@@ -103,6 +105,7 @@ def _processes_naming(text: str) -> list[int]:
     return found
 
 
+@SLOW
 def test_build_run_survive_a_kill_demolish(
     session: QalxSession, bot_env: Path, pack_dir: Path
 ) -> None:
@@ -238,6 +241,7 @@ def test_build_failures_named(company: Company, tmp_path: Path, pack_dir: Path) 
     assert result.exit_code == 1 and "no factory called 'none'" in result.output
 
 
+@SLOW
 def test_cli_build_reuses_the_venv(company: Company, bot_env: Path, pack_dir: Path) -> None:
     """`factory-build` twice on the same code: the second build reuses the bot's venv;
     `factory-info` lists the factory and `factory-demolish --name` takes each down."""
@@ -277,6 +281,7 @@ def process(job):
 """
 
 
+@SLOW
 def test_a_bot_that_cannot_start_fails_the_build(
     session: QalxSession, bot_env: Path, pack_dir: Path
 ) -> None:
