@@ -27,6 +27,8 @@ HELPS = {
     "factory-build": ["--plan", "--stage", "--shared-environment", "--aws-profile"],
     "factory-demolish": ["[GUID]", "--name", "--index", "--yes"],
     "factory-info": ["--name"],
+    "factory-bootstrap": ["--factory_guid", "--sector_name", "--profile_name",
+                          "--region_name", "--instance_name"],
 }  # fmt: skip
 
 
