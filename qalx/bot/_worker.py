@@ -373,12 +373,15 @@ class WorkerProcess:
         while True:
             self._check_full()
             if self.stopped:
+                self._release_received()  # a receive in flight as the stop landed
                 self._wait(job or QalxJob(self), timeout=self.config.q_waittimeseconds)
                 continue
             self.receiver.ask()
-            self.wake.wait(timeout=self.config.msg_waittimeseconds + 5.0)
-            self.wake.clear()
-            got = self.receiver.take()
+            got = self.receiver.take()  # one may have come in while something else woke us
+            if got is None:
+                self.wake.wait(timeout=self.config.msg_waittimeseconds + 5.0)
+                self.wake.clear()
+                got = self.receiver.take()
             if got is None:  # a signal woke us: look at it first
                 continue
             if isinstance(got, BaseException):
@@ -410,6 +413,13 @@ class WorkerProcess:
                 this_job = job if job is not None else QalxJob(self)
                 job = None
                 self._process(this_job, message)
+
+    def _release_received(self) -> None:
+        """Put back what the receiver got for a worker that will not work on it now."""
+        pending = self.receiver.take()
+        if isinstance(pending, list):
+            for message in pending:
+                message.release()
 
     def _wait(self, job: QalxJob, timeout: float) -> None:
         """Run `onwait` (a failure is logged, not fatal), then wait for a signal."""
@@ -590,8 +600,6 @@ class WorkerProcess:
         self._report(status={"message": reason}, job=None)
         self.reporter.close()
         self.log.info("[%s] %s", code, reason)
-        pending = self.receiver.take() if self.receiver.is_alive() else None
-        if isinstance(pending, list):
-            for message in pending:
-                message.release()
+        if self.receiver.is_alive():
+            self._release_received()
         return code

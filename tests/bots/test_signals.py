@@ -82,6 +82,27 @@ def test_stop_resume_and_warm_terminate(
     assert all(w.status.message == "warm exit signal found" for w in workers)
 
 
+def test_a_stopped_worker_leaves_new_jobs_on_the_queue(
+    session: QalxSession, bots: BotRunner, stop_all: list[subprocess.Popen[str]]
+) -> None:
+    """With its default 20 s receives, a worker stopped while one is in flight gives back
+    what it gets (another worker may take it), and takes new jobs as soon as it is resumed."""
+    queue = session.queue.get_or_create("stopped")
+    process = bots.start("steps", "stopped", QALX_BOT_MSG_WAITTIMESECONDS="20")
+    stop_all.append(process)
+    bot = running_bot(session, "steps bot", 1)
+    session.bot.stop(bot)
+    until(lambda: "stop signal found" in bots.log("steps bot", 0), "stop")
+    item = session.item.add(data={"n": 21})
+    Item.add_to_queue(item, queue)
+    fresh = session.queue.get(queue.guid)
+    got = until(lambda: fresh.get_messages(max_num_msg=1, visibility=30, waittime=1), "the job")
+    assert got[0].entity_guid == item.guid
+    got[0].release()
+    session.bot.resume(bot)
+    until(lambda: session.item.get(item.guid).data.get("doubled") == 42, "the job after resume")
+
+
 @pytest.mark.parametrize("live", ON_EVERY_BROKER, indirect=True)
 def test_cold_terminate_requeues_the_job(
     session: QalxSession, bots: BotRunner, stop_all: list[subprocess.Popen[str]]
