@@ -32,10 +32,10 @@ typecheck: $(INSTALLED)
 # `make test` stays under 20 minutes on a 2-core machine; the slow tests (every start
 # method, the bots on Amazon SQS, factory builds) are their own gate, which CI runs too.
 pytest: $(INSTALLED)
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest -m "not slow" --durations=15
 
 test-slow: $(INSTALLED)
-	$(BIN)/pytest -m slow
+	$(BIN)/pytest -m slow --durations=10
 
 test: check-generated typecheck pytest
 

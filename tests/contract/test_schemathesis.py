@@ -12,6 +12,8 @@ from schemathesis.core.result import Ok
 
 from .spec import SPEC_PATH, operations, parameters
 
+pytestmark = pytest.mark.slow  # fuzzing every operation: make test-slow
+
 SCHEMA = schemathesis.openapi.from_path(str(SPEC_PATH))
 LOADED = list(SCHEMA.get_all_operations())
 

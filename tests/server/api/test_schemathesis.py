@@ -22,6 +22,8 @@ from tests.support.servers import LiveServer
 
 from .conftest import Tenant, make_tenant
 
+pytestmark = pytest.mark.slow  # fuzzing every operation: make test-slow
+
 SCHEMA = schemathesis.openapi.from_path(str(spec_path()))
 # The spec refuses NUL characters (PostgreSQL cannot store them); test_access checks the 400.
 SCHEMA.config.generation.update(allow_x00=False)
