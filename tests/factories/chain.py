@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import subprocess
 import textwrap
 import zipfile
 from pathlib import Path
+
+from . import code
 
 BOT = textwrap.dedent("""\
     import qalx_marker
@@ -76,27 +77,15 @@ def path_bot(root: Path) -> Path:
 def url_bot(root: Path) -> Path:
     """A git repository whose `dev` branch holds the package `last_pkg` (its requirements at
     the top, found by walking up from the bot module's directory)."""
-
-    def git(*args: str) -> None:
-        subprocess.run(
-            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-            cwd=root, check=True, capture_output=True,
-        )  # fmt: skip
-
-    root.mkdir(parents=True)
-    git("init", "-q", "-b", "main")
-    (root / "README").write_text("last\n")
-    git("add", ".")
-    git("commit", "-q", "-m", "start")
-    git("checkout", "-q", "-b", "dev")
-    (root / "last_pkg").mkdir()
-    (root / "last_pkg" / "__init__.py").write_text("")
-    (root / "last_pkg" / "bots.py").write_text(BOT.format(name="last"))
-    (root / "requirements.txt").write_text(f"{MARKER}==2.0\n")
-    git("add", ".")
-    git("commit", "-q", "-m", "the bot")
-    git("checkout", "-q", "main")
-    return root
+    return code.dev_branch_repo(
+        root,
+        "last\n",
+        {
+            "last_pkg/__init__.py": "",
+            "last_pkg/bots.py": BOT.format(name="last"),
+            "requirements.txt": f"{MARKER}==2.0\n",
+        },
+    )
 
 
 def plan(path: Path, first: Path, repo: Path, queue_prefix: str) -> Path:

@@ -16,8 +16,9 @@ def bot_dir(root: Path, module: str = "beam_solver", body: str = BOT) -> Path:
     return root
 
 
-def git_repo(root: Path) -> Path:
-    """A repository whose `dev` branch (not its default one) holds `reports/bots.py`."""
+def dev_branch_repo(root: Path, readme: str, files: dict[str, str]) -> Path:
+    """A git repository at `root` whose `main` branch holds only a README and whose `dev`
+    branch adds `files` (relative path: text); `main` is checked out again."""
 
     def git(*args: str) -> None:
         subprocess.run(
@@ -27,17 +28,26 @@ def git_repo(root: Path) -> Path:
 
     root.mkdir(parents=True)
     git("init", "-q", "-b", "main")
-    (root / "README").write_text("reports\n")
+    (root / "README").write_text(readme)
     git("add", ".")
     git("commit", "-q", "-m", "start")
     git("checkout", "-q", "-b", "dev")
-    (root / "reports").mkdir()
-    (root / "reports" / "__init__.py").write_text("")
-    (root / "reports" / "bots.py").write_text(BOT.format(name="reporter"))
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
     git("add", ".")
     git("commit", "-q", "-m", "the bot")
     git("checkout", "-q", "main")
     return root
+
+
+def git_repo(root: Path) -> Path:
+    """A repository whose `dev` branch (not its default one) holds `reports/bots.py`."""
+    return dev_branch_repo(
+        root,
+        "reports\n",
+        {"reports/__init__.py": "", "reports/bots.py": BOT.format(name="reporter")},
+    )
 
 
 def plan(path: Path, solver: Path, repo: Path, solver_bot_path: str = "beam_solver:bot") -> Path:

@@ -4,22 +4,17 @@ environment, so real files are read and written and nothing of the machine's lea
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.support.home import fresh_home
+
 
 @pytest.fixture(autouse=True)
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    for name in list(os.environ):
-        if name.startswith(("QALX_", "XDG_")):
-            monkeypatch.delenv(name)
-    return home
+    return fresh_home(tmp_path, monkeypatch)
 
 
 @pytest.fixture(autouse=True)

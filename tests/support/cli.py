@@ -20,6 +20,7 @@ from qalx import BotConfig, QalxSession
 from qalx.cli import main
 from qalx.entities import Bot
 from qalx_server.auth.admin import create_user
+from tests.support.home import fresh_home
 from tests.support.servers import LiveServer, live_server
 
 QALX = Path(sys.executable).with_name("qalx")
@@ -27,14 +28,8 @@ QALX = Path(sys.executable).with_name("qalx")
 
 @pytest.fixture(autouse=True)
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("COLUMNS", "250")  # rich tables at full width, cells unwrapped
-    for name in list(os.environ):
-        if name.startswith(("QALX_", "XDG_")):
-            monkeypatch.delenv(name)
-    return home
+    return fresh_home(tmp_path, monkeypatch)
 
 
 @pytest.fixture(autouse=True)

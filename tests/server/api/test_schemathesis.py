@@ -17,6 +17,7 @@ from schemathesis import Case
 from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from qalx_server.jsonio import INT64
 from qalx_server.spec import spec_path
 from tests.support.servers import LiveServer
 
@@ -29,7 +30,6 @@ SCHEMA = schemathesis.openapi.from_path(str(spec_path()))
 SCHEMA.config.generation.update(allow_x00=False)
 # ... and integers beyond 64 bits (JSON Schema cannot bound every number of a free-form
 # document): cases holding one are left out, and test_access checks their 400.
-INT64 = (-(2**63), 2**63 - 1)
 
 
 def _has_long_integer(value: Any) -> bool:
