@@ -94,20 +94,23 @@ def issue_credentials(
     )
 
 
+_GRANT = (  # built once: every SQS request runs it
+    sa.select(
+        broker_credentials.c.token_hash,
+        broker_credentials.c.company_id,
+        broker_credentials.c.bot_guid,
+        broker_credentials.c.expires_ms,
+        broker_credentials.c.revoked_ms,
+        companies.c.guid,
+    )
+    .join(companies, companies.c.id == broker_credentials.c.company_id)
+    .where(broker_credentials.c.access_key_id == sa.bindparam("access_key_id"))
+)
+
+
 def find_grant(conn: Connection, access_key_id: str, session_token: str | None) -> Grant | None:
     """The grant behind an access key id and session token, or None if either is unknown."""
-    row = conn.execute(
-        sa.select(
-            broker_credentials.c.token_hash,
-            broker_credentials.c.company_id,
-            broker_credentials.c.bot_guid,
-            broker_credentials.c.expires_ms,
-            broker_credentials.c.revoked_ms,
-            companies.c.guid,
-        )
-        .join(companies, companies.c.id == broker_credentials.c.company_id)
-        .where(broker_credentials.c.access_key_id == access_key_id)
-    ).first()
+    row = conn.execute(_GRANT, {"access_key_id": access_key_id}).first()
     if row is None or session_token is None:
         return None
     if not hmac.compare_digest(row.token_hash, token_hash(session_token)):

@@ -15,6 +15,7 @@ it would be delivered again, keeping its receive count and first-receipt time.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from collections.abc import Mapping, Sequence
@@ -152,13 +153,54 @@ def _insert(
     return Sent(message_id, int(inserted[0]))
 
 
+# The statements of a worker's every job, built once: building one costs several times what
+# SQLite takes to run it (SQLAlchemy's construction and cache key), and a receive runs four.
+_m = broker_messages.c
+_ANY_DELIVERABLE = (
+    sa.select(_m.id)
+    .where(_m.queue_id == sa.bindparam("queue_id"), _m.visible_ms <= sa.bindparam("now"))
+    .limit(1)
+)
+_CLAIMED = (
+    broker_messages.update()
+    .where(_m.id == sa.bindparam("pk"))
+    .values(
+        receive_count=sa.bindparam("new_receive_count"),
+        first_received_ms=sa.bindparam("first"),
+        visible_ms=sa.bindparam("visible"),
+        receipt_token=sa.bindparam("token"),
+    )
+)
+_DELETE = broker_messages.delete().where(
+    _m.id == sa.bindparam("pk"),
+    _m.queue_id == sa.bindparam("queue_id"),
+    _m.receipt_token == sa.bindparam("token"),
+)
+
+
+@functools.cache
+def _candidates(fifo: bool, locks_rows: bool) -> sa.Select[Any]:
+    """Deliverable messages of a queue, oldest first, at most `:wanted` of them."""
+    query = sa.select(broker_messages).where(
+        _m.queue_id == sa.bindparam("queue_id"), _m.visible_ms <= sa.bindparam("now")
+    )
+    if fifo:
+        in_flight = sa.select(_m.group_id).where(
+            _m.queue_id == sa.bindparam("queue_id"),
+            _m.receive_count > 0,
+            _m.visible_ms > sa.bindparam("now"),
+            _m.group_id.is_not(None),
+        )
+        query = query.where(sa.or_(_m.group_id.is_(None), _m.group_id.not_in(in_flight)))
+    query = query.order_by(_m.id).limit(sa.bindparam("wanted", type_=sa.Integer))
+    if locks_rows:
+        query = query.with_for_update(skip_locked=not fifo)
+    return query
+
+
 def any_deliverable(conn: Connection, queue_id: int, now: int) -> bool:
     """A cheap read before taking the write lock: is anything deliverable at all?"""
-    m = broker_messages.c
-    found = conn.execute(
-        sa.select(m.id).where(m.queue_id == queue_id, m.visible_ms <= now).limit(1)
-    ).first()
-    return found is not None
+    return conn.execute(_ANY_DELIVERABLE, {"queue_id": queue_id, "now": now}).first() is not None
 
 
 def claim(
@@ -171,7 +213,6 @@ def claim(
     locks_rows: bool,
 ) -> tuple[list[Claimed], bool]:
     """Claim up to `limit` deliverable messages; also whether any went to the dead letters."""
-    m = broker_messages.c
     if locks_rows and queue.fifo:
         conn.execute(
             sa.select(broker_queues.c.id)
@@ -184,19 +225,10 @@ def claim(
         wanted = limit - len(claimed)
         if wanted <= 0:
             break
-        query = sa.select(broker_messages).where(m.queue_id == queue.id, m.visible_ms <= now)
-        if queue.fifo:
-            in_flight = sa.select(m.group_id).where(
-                m.queue_id == queue.id,
-                m.receive_count > 0,
-                m.visible_ms > now,
-                m.group_id.is_not(None),
-            )
-            query = query.where(sa.or_(m.group_id.is_(None), m.group_id.not_in(in_flight)))
-        query = query.order_by(m.id).limit(wanted)
-        if locks_rows:
-            query = query.with_for_update(skip_locked=not queue.fifo)
-        rows = conn.execute(query).all()
+        rows = conn.execute(
+            _candidates(queue.fifo, locks_rows),
+            {"queue_id": queue.id, "now": now, "wanted": wanted},
+        ).all()
         if not rows:
             break
         retired = [
@@ -215,14 +247,14 @@ def claim(
             token = new_token()
             first = row.first_received_ms if row.first_received_ms is not None else now
             conn.execute(
-                broker_messages.update()
-                .where(m.id == row.id)
-                .values(
-                    receive_count=row.receive_count + 1,
-                    first_received_ms=first,
-                    visible_ms=now + visibility_timeout * 1000,
-                    receipt_token=token,
-                )
+                _CLAIMED,
+                {
+                    "pk": row.id,
+                    "new_receive_count": row.receive_count + 1,
+                    "first": first,
+                    "visible": now + visibility_timeout * 1000,
+                    "token": token,
+                },
             )
             claimed.append(
                 Claimed(
@@ -275,10 +307,7 @@ def change_visibility(
 
 def delete(conn: Connection, queue_id: int, pk: int, token: str) -> bool:
     """Delete the message `token` names; a stale or repeated delete changes nothing."""
-    m = broker_messages.c
-    result = conn.execute(
-        broker_messages.delete().where(m.id == pk, m.queue_id == queue_id, m.receipt_token == token)
-    )
+    result = conn.execute(_DELETE, {"pk": pk, "queue_id": queue_id, "token": token})
     return result.rowcount > 0
 
 

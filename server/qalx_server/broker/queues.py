@@ -66,16 +66,22 @@ def _select() -> sa.Select[Any]:
     return sa.select(*_COLUMNS).join(companies, companies.c.id == broker_queues.c.company_id)
 
 
+# Built once: every SQS request looks its queue up.
+_BY_NAME = _select().where(
+    broker_queues.c.company_id == sa.bindparam("company_id"),
+    broker_queues.c.name == sa.bindparam("name"),
+)
+_BY_ID = _select().where(broker_queues.c.id == sa.bindparam("queue_id"))
+
+
 def find_queue(conn: Connection, company_id: int, name: str) -> Queue | None:
     """The broker queue with this SQS name in a company."""
-    row = conn.execute(
-        _select().where(broker_queues.c.company_id == company_id, broker_queues.c.name == name)
-    ).first()
+    row = conn.execute(_BY_NAME, {"company_id": company_id, "name": name}).first()
     return None if row is None else _queue(row)
 
 
 def load_queue(conn: Connection, queue_id: int) -> Queue | None:
-    row = conn.execute(_select().where(broker_queues.c.id == queue_id)).first()
+    row = conn.execute(_BY_ID, {"queue_id": queue_id}).first()
     return None if row is None else _queue(row)
 
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import attrs
+from sqlalchemy import Connection
 
 from . import errors, messages, params
 from .clock import now_ms
@@ -45,10 +46,9 @@ class ReceivePlan:
     attribute_names: tuple[str, ...]
 
 
-def plan(call: Call, request: Mapping[str, Any]) -> ReceivePlan:
+def plan(call: Call, conn: Connection, request: Mapping[str, Any]) -> ReceivePlan:
     """Check a ReceiveMessage request and find its queue."""
-    with call.db.read() as conn:
-        queue = call.queue(conn, request)
+    queue = call.queue(conn, request)
     names = set(params.string_list(request, "AttributeNames"))
     names |= set(params.string_list(request, "MessageSystemAttributeNames"))
     unknown = names - SYSTEM_ATTRIBUTES - QUEUE_ATTRIBUTES
@@ -70,8 +70,18 @@ def plan(call: Call, request: Mapping[str, Any]) -> ReceivePlan:
 def attempt(call: Call, receive: ReceivePlan) -> list[Answer]:
     """One claim; the messages in ReceiveMessage's answer form (maybe none)."""
     with call.db.read() as conn:
-        if not messages.any_deliverable(conn, receive.queue.id, now_ms()):
+        if not deliverable(conn, receive):
             return []  # an idle long poll never takes the write lock
+    return claim(call, receive)
+
+
+def deliverable(conn: Connection, receive: ReceivePlan) -> bool:
+    """A cheap read before taking the write lock: is anything deliverable at all?"""
+    return messages.any_deliverable(conn, receive.queue.id, now_ms())
+
+
+def claim(call: Call, receive: ReceivePlan) -> list[Answer]:
+    """Claim what is deliverable (in a write transaction of its own)."""
     with call.db.write() as conn:
         claimed, dead_lettered = messages.claim(
             conn,

@@ -188,7 +188,10 @@ class Broker:
 
     def _call(self, incoming: IncomingRequest, base_url: str) -> Call:
         with self.db.read() as conn:
-            verified = verify(conn, self._key, incoming, now=dt.datetime.now(dt.UTC))
+            return self._verified(conn, incoming, base_url)
+
+    def _verified(self, conn: Connection, incoming: IncomingRequest, base_url: str) -> Call:
+        verified = verify(conn, self._key, incoming, now=dt.datetime.now(dt.UTC))
         return Call(self.db, self.receipts, verified.grant, verified.region, base_url)
 
     def _run(
@@ -207,26 +210,33 @@ class Broker:
     async def _receive(
         self, request: Request, incoming: IncomingRequest, payload: Mapping[str, Any], base: str
     ) -> Answer:
-        def prepare() -> tuple[Call, receiving.ReceivePlan]:
-            call = self._call(incoming, base)
-            return call, receiving.plan(call, payload)
+        def first() -> tuple[Call, receiving.ReceivePlan, list[Answer]]:
+            # One thread hop and one read for the signature, the queue and whether anything is
+            # waiting: a busy queue's receive (a worker's every job) costs no more than that
+            # and the claim.
+            with self.db.read() as conn:
+                call = self._verified(conn, incoming, base)
+                plan = receiving.plan(call, conn, payload)
+                ready = receiving.deliverable(conn, plan)
+            return call, plan, retrying(lambda: receiving.claim(call, plan)) if ready else []
 
-        call, plan = await self._in_thread(prepare)
+        call, plan, found = await self._in_thread(first)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + plan.wait_seconds
         while True:
+            self.hub.wake(call.wake)
+            call.wake.clear()
+            remaining = deadline - loop.time()
+            if found or remaining <= 0:
+                return {"Messages": found} if found else {}
             waiter = self.hub.waiter(plan.queue.id)
-            try:
+            try:  # attempt again once waiting: a message sent since the last one wakes it
                 found = await self._in_thread(retrying, lambda: receiving.attempt(call, plan))
-                self.hub.wake(call.wake)
-                call.wake.clear()
-                remaining = deadline - loop.time()
-                if found or remaining <= 0:
-                    return {"Messages": found} if found else {}
-                await waiter.wait(min(self.poll_interval, remaining))
+                if not found:
+                    await waiter.wait(min(self.poll_interval, remaining))
             finally:
                 waiter.close()
-            if await request.is_disconnected():
+            if not found and await request.is_disconnected():
                 return {}
 
 

@@ -60,6 +60,16 @@ _LOAD = sa.select(
     entities.c.archived,
 ).where(entities.c.guid == sa.bindparam("guid"))
 _LOAD_FOR_UPDATE = _LOAD.with_for_update()
+_SAVE = (
+    entities.update()
+    .where(entities.c.id == sa.bindparam("pk"))
+    .values(
+        doc=sa.bindparam("new_doc", type_=entities.c.doc.type),
+        file_key=sa.bindparam("new_file_key"),
+        archived=sa.bindparam("new_archived"),
+    )
+)
+_SAVE_NAMED = _SAVE.values(unique_name=sa.bindparam("new_unique_name"))
 
 
 class EntityService:
@@ -99,14 +109,14 @@ class EntityService:
 
     def save(self, conn: Connection, kind: Kind, stored: Stored) -> None:
         values: dict[str, Any] = {
-            "doc": stored.doc,
-            "file_key": stored.file_key,
-            "archived": stored.archived,
+            "new_doc": stored.doc,
+            "new_file_key": stored.file_key,
+            "new_archived": stored.archived,
         }
         if kind.unique_name:
-            values["unique_name"] = _held_name(kind, stored.doc, archived=stored.archived)
+            values["new_unique_name"] = _held_name(kind, stored.doc, archived=stored.archived)
         with _name_clash(kind, stored.doc):
-            conn.execute(entities.update().where(entities.c.id == stored.id).values(**values))
+            conn.execute(_SAVE_NAMED if kind.unique_name else _SAVE, {**values, "pk": stored.id})
 
     # ---- answering -------------------------------------------------------------------------
 
