@@ -27,7 +27,6 @@ import dataclasses
 import datetime as dt
 import logging
 import os
-import queue as queues
 import signal as os_signal
 import sys
 import threading
@@ -67,6 +66,16 @@ COLD_AFTER_SECONDS = 1.0
 WORKFLOW_CACHE_SECONDS = 60.0
 """How long a worker keeps the queue of a next bot of its workflow before looking it up again
 (a bot that moves to another queue is followed within this time)."""
+PREFETCH_AFTER_SECONDS = 0.5
+"""A worker prefetches the next job only while its last job took less than this: where the
+receive is a large share of a job. A queue of long jobs never has its next message received
+early (a message received and given back unworked still counts towards the queue's
+`maxReceiveCount`)."""
+PREFETCH_HOLD_SECONDS = 1.0
+"""How long a prefetched message is held for its worker before it is released for others (a
+long job after short ones does not sit on the next)."""
+EXIT_SETTLE_SECONDS = 5.0
+"""The longest an exiting worker waits for a prefetch under way, to give back what it gets."""
 MAX_LOOP_FAILURES = 10
 """Unexpected errors in a row (the API or broker unreachable) before a worker gives up."""
 PIPELINE = ("onload", "preprocess", "process", "precompletion", "postprocess")
@@ -178,45 +187,101 @@ class SignalWatcher(threading.Thread):
 
 class Receiver(threading.Thread):
     """Receives from the queue when the main loop asks, so the main loop can wait for a
-    message and a signal at once. A daemon, for the same reason as the watcher."""
+    message and a signal at once; and, while a short job runs, prefetches the next one, so a
+    busy queue of short jobs never makes a worker wait for its receive. A daemon, for the same
+    reason as the watcher.
+
+    A prefetch is a short poll (`WaitTimeSeconds=0`: it takes only what is already waiting, so
+    it is over in one request and never outlives the worker's exit for long). What it gets is
+    held for the main loop (its heartbeat keeps it in flight) for at most
+    `PREFETCH_HOLD_SECONDS`, then released for other workers: a long job does not sit on the
+    next one. An empty or failed prefetch is not a result (it must not count towards
+    `KILL_AFTER`); a receive asked for meanwhile goes ahead as a long poll."""
 
     def __init__(self, worker: WorkerProcess, wake: threading.Event) -> None:
         super().__init__(name="qalx-receiver", daemon=True)
         self.worker = worker
         self.wake = wake
-        self.asked = threading.Event()
-        self.results: queues.Queue[list[QueueMessage] | BaseException] = queues.Queue()
-        self.busy = False
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._asked = False
+        """The main loop waits for a result (a long poll)."""
+        self._prefetch = False
+        """A short poll is wanted while a job runs."""
+        self._in_flight: int | None = None
+        """The wait time of the receive under way, if one is."""
+        self._result: list[QueueMessage] | BaseException | None = None
 
     def ask(self) -> None:
-        if not self.busy:
-            self.busy = True
-            self.asked.set()
+        """Ask for messages (a long poll), unless a receive or its result is under way."""
+        with self._lock:
+            if self._result is None and not self._asked:
+                self._asked = True
+                self._changed.notify_all()
+
+    def prefetch(self) -> None:
+        """Ask for a short poll, unless the receiver is busy already."""
+        with self._lock:
+            idle = self._result is None and self._in_flight is None
+            if idle and not self._asked and not self._prefetch:
+                self._prefetch = True
+                self._changed.notify_all()
 
     def take(self) -> list[QueueMessage] | BaseException | None:
-        try:
-            found = self.results.get_nowait()
-        except queues.Empty:
-            return None
-        self.busy = False
-        return found
+        """The result received for the main loop, if there is one yet."""
+        with self._lock:
+            found, self._result = self._result, None
+            if found is not None:
+                self._changed.notify_all()
+            return found
+
+    def settle(self, timeout: float) -> list[QueueMessage] | BaseException | None:
+        """Wait (up to `timeout` s) for a short poll under way, then take what there is: for a
+        worker about to exit, so nothing it received stays in flight."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while self._in_flight == 0 and (left := deadline - time.monotonic()) > 0:
+                self._changed.wait(left)
+        return self.take()
 
     def run(self) -> None:
         config = self.worker.config
         while True:
-            self.asked.wait()
-            self.asked.clear()
+            with self._lock:
+                while not (self._asked or self._prefetch):
+                    self._changed.wait()
+                waittime = config.msg_waittimeseconds if self._asked else 0
+                self._prefetch = False
+                self._in_flight = waittime
             try:
                 got: list[QueueMessage] | BaseException = self.worker.queue.get_messages(
                     max_num_msg=config.q_msgbatchsize,
                     visibility=config.msg_blackoutseconds,
-                    waittime=config.msg_waittimeseconds,
+                    waittime=waittime,
                     worker=self.worker,
                 )
             except BaseException as exc:
                 got = exc
-            self.results.put(got)
-            self.wake.set()
+            expired: list[QueueMessage] = []
+            with self._lock:
+                self._in_flight = None
+                self._changed.notify_all()
+                if waittime == 0 and not (isinstance(got, list) and got):
+                    if isinstance(got, BaseException):
+                        self.worker.log.debug("prefetching failed: %s", got)
+                    continue  # nothing to hold: a receive asked for meanwhile goes ahead
+                self._result, self._asked = got, False
+                self.wake.set()
+                if waittime == 0:
+                    deadline = time.monotonic() + PREFETCH_HOLD_SECONDS
+                    while self._result is got and (left := deadline - time.monotonic()) > 0:
+                        self._changed.wait(left)
+                    if self._result is got:  # the job in hand is a long one
+                        self._result = None
+                        assert isinstance(got, list)
+                        expired = got
+            for message in expired:
+                message.release()
 
 
 class WorkerProcess:
@@ -254,6 +319,7 @@ class WorkerProcess:
         self._first_os_signal = 0.0
         self.job: QalxJob | None = None
         self._workflow_queues: dict[str, tuple[float, Queue]] = {}
+        self._last_job_seconds: float | None = None
 
     def _configure_logging(self) -> logging.Logger:
         from qalx.logging import configure_logging
@@ -412,11 +478,19 @@ class WorkerProcess:
                     break
                 this_job = job if job is not None else QalxJob(self)
                 job = None
+                if position == len(got) - 1 and self._jobs_are_short():
+                    self.receiver.prefetch()  # the next job, received while this one runs
                 self._process(this_job, message)
 
-    def _release_received(self) -> None:
-        """Put back what the receiver got for a worker that will not work on it now."""
-        pending = self.receiver.take()
+    def _jobs_are_short(self) -> bool:
+        """The last job took less than `PREFETCH_AFTER_SECONDS` (unknown before the first)."""
+        last = self._last_job_seconds
+        return last is not None and last < PREFETCH_AFTER_SECONDS
+
+    def _release_received(self, settle: float = 0.0) -> None:
+        """Put back what the receiver got for a worker that will not work on it now (waiting
+        up to `settle` s for a prefetch under way)."""
+        pending = self.receiver.settle(settle)
         if isinstance(pending, list):
             for message in pending:
                 message.release()
@@ -435,6 +509,13 @@ class WorkerProcess:
 
     # -- one job -----------------------------------------------------------------------------
     def _process(self, job: QalxJob, message: QueueMessage) -> None:
+        started = time.monotonic()
+        try:
+            self._process_job(job, message)
+        finally:
+            self._last_job_seconds = time.monotonic() - started
+
+    def _process_job(self, job: QalxJob, message: QueueMessage) -> None:
         self.job = job
         job.message = message
         entity_type, guid = message.body.get("entity_type"), message.body.get("entity_guid")
@@ -596,10 +677,10 @@ class WorkerProcess:
         except Exception as exc:
             self._log_failure("ontermination", None, exc)
         self.watcher.stopped.set()
+        if self.receiver.is_alive():  # first: other workers can take it meanwhile
+            self._release_received(settle=EXIT_SETTLE_SECONDS)
         self.deleter.close()
         self._report(status={"message": reason}, job=None)
         self.reporter.close()
         self.log.info("[%s] %s", code, reason)
-        if self.receiver.is_alive():
-            self._release_received()
         return code

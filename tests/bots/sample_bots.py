@@ -78,7 +78,8 @@ slow_bot = Bot("slow bot")
 
 @slow_bot.process
 def slow(job: QalxJob) -> None:
-    """Works for QALX_TEST_SLOW seconds, a step at a time, noting each second. With
+    """Works for the item's `data.work` seconds (else QALX_TEST_SLOW's), a step at a time,
+    noting each second. With
     QALX_TEST_PIDS set, first writes its process id to the file named by the job's guid there
     (so a test can kill the very worker that has the job)."""
     import time
@@ -86,7 +87,7 @@ def slow(job: QalxJob) -> None:
     if os.environ.get("QALX_TEST_PIDS"):
         (Path(os.environ["QALX_TEST_PIDS"]) / str(job.entity.guid)).write_text(str(os.getpid()))
 
-    for second in range(int(os.environ.get("QALX_TEST_SLOW", "3"))):
+    for second in range(int(job.entity.data.get("work", os.environ.get("QALX_TEST_SLOW", "3")))):
         job.entity.data.seconds = second
         time.sleep(1)
     job.entity.data.finished = True
@@ -139,7 +140,11 @@ chaos_bot = Bot("chaos bot")
 
 @chaos_bot.process
 def count(job: QalxJob) -> None:
-    """Records every delivery of the job, so duplicates can be counted afterwards."""
+    """Records every delivery of the job, so duplicates can be counted afterwards; works
+    QALX_TEST_WORK seconds first (default none)."""
+    import time
+
+    time.sleep(float(os.environ.get("QALX_TEST_WORK", "0")))
     job.entity.data.deliveries = int(job.entity.data.get("deliveries", 0)) + 1
     job.entity.data.done = True
 

@@ -18,6 +18,9 @@ JOBS = int(os.environ.get("QALX_TEST_CHAOS_JOBS", "1000"))
 KILLS = int(os.environ.get("QALX_TEST_CHAOS_KILLS", "6"))
 DEADLINE = float(os.environ.get("QALX_TEST_CHAOS_DEADLINE", "300"))
 """A bound on a hung run, never a timing check."""
+WORK_SECONDS = 0.2
+"""Each job's work: 4 workers need at least JOBS * WORK_SECONDS / 4 (50 s) for the queue, so
+every kill round (at most 6 s each) lands while jobs are in flight, however fast the runtime."""
 
 
 def children(pid: int) -> list[int]:
@@ -44,7 +47,13 @@ def test_kill_9_loses_no_job(session: QalxSession, bots: BotRunner) -> None:
 
     while remaining() and time.monotonic() < deadline:
         # a fresh bot run (4 workers); each run is killed at random until KILLS have landed
-        process = bots.start("chaos", "chaos", processes=4, QALX_BOT_MSG_BLACKOUTSECONDS="3")
+        process = bots.start(
+            "chaos",
+            "chaos",
+            processes=4,
+            QALX_BOT_MSG_BLACKOUTSECONDS="3",
+            QALX_TEST_WORK=str(WORK_SECONDS),
+        )
         rounds.append(process)
         time.sleep(random.uniform(1.0, 4.0))
         workers = children(process.pid)

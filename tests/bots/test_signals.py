@@ -10,6 +10,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -101,6 +102,29 @@ def test_a_stopped_worker_leaves_new_jobs_on_the_queue(
     got[0].release()
     session.bot.resume(bot)
     until(lambda: session.item.get(item.guid).data.get("doubled") == 42, "the job after resume")
+
+
+def test_a_long_job_does_not_sit_on_the_next(
+    session: QalxSession, bots: BotRunner, stop_all: list[subprocess.Popen[str]], tmp_path: Path
+) -> None:
+    """After a short job a worker prefetches the next while one runs; when that one runs long,
+    it gives the prefetched job back, and another worker takes it before the long job ends."""
+    queue = session.queue.get_or_create("prefetch")
+    short, long_job, next_job = (session.item.add(data={"work": w}) for w in (0, 6, 0))
+    Item.add_to_queue([short, long_job, next_job], queue)
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    stop_all.append(bots.start("slow", "prefetch", QALX_TEST_PIDS=str(pids)))
+    until(lambda: (pids / str(long_job.guid)).exists(), "the slow bot on the long job")
+    stop_all.append(bots.start("chaos", "prefetch"))
+    done = until(lambda: session.item.get(next_job.guid).data.get("done"), "the next job")
+    assert done is True
+    assert session.item.get(short.guid).data.get("finished") is True
+    assert "finished" not in session.item.get(long_job.guid).data  # it was still running
+    assert "finished" not in session.item.get(next_job.guid).data  # not the slow bot's
+    assert not (pids / str(next_job.guid)).exists()
+    log = bots.log("slow bot", 0)
+    assert "job failed" not in log and "Traceback" not in log
 
 
 @pytest.mark.parametrize("live", ON_EVERY_BROKER, indirect=True)
