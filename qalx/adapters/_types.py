@@ -10,11 +10,12 @@ import socket
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast, overload
 
 from qalx.entities import (
     Blueprint,
     Bot,
+    DeadLetter,
     Factory,
     Group,
     Item,
@@ -24,6 +25,7 @@ from qalx.entities import (
     QalxListEntity,
     Queue,
     QueueMessage,
+    QueueStats,
     Set,
     Worker,
     as_guid,
@@ -44,6 +46,7 @@ from ._base import (
     QalxAdapter,
     QalxNamedEntityAdapter,
     QalxUnpackableAdapter,
+    _check_int,
     fetch_by_guid,
     merge_meta,
 )
@@ -579,6 +582,19 @@ class QalxQueue(QalxNamedEntityAdapter[Queue]):
     ) -> Queue:
         """Queue `name`, created (with `meta` and `kwargs`, e.g. `parameters`) if missing."""
         return super().get_or_create(name, meta=meta, **kwargs)
+
+    def stats(self, queue: Queue | uuid.UUID | str) -> QueueStats:
+        """The queue's numbers: depth, messages in flight, dead letters, the oldest message's
+        age; for following a batch (a qalx server extension, as `qalx queue show`)."""
+        answer = self._call(operations.queue_stats(self._guid_of(queue)))
+        return cast(QueueStats, dict(answer))
+
+    def dead_letters(self, queue: Queue | uuid.UUID | str, limit: int = 100) -> list[DeadLetter]:
+        """The queue's dead letters (at most `limit`, 1 to 1,000), each with the failures
+        workers recorded against it (a qalx server extension, as `qalx queue dead-letters`)."""
+        _check_int("limit", limit, 1)
+        answer = self._call(operations.list_dead_letters(self._guid_of(queue), limit=limit))
+        return [cast(DeadLetter, dict(letter)) for letter in answer["data"]]
 
     def record_failure(
         self,

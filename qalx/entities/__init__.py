@@ -10,7 +10,7 @@ from ._base import (
     as_guid,
 )
 from ._blueprint import Blueprint
-from ._queue import Queue, QueueMessage, QueueResponse
+from ._queue import DeadLetter, Queue, QueueMessage, QueueResponse, QueueStats
 from ._types import Bot, Factory, Group, Item, ItemAddManyEntity, Notification, Set, Worker
 
 BaseQalxEntity = QalxEntity
@@ -34,6 +34,7 @@ __all__ = [
     "BaseQalxEntity",
     "Blueprint",
     "Bot",
+    "DeadLetter",
     "Factory",
     "Group",
     "Item",
@@ -47,6 +48,7 @@ __all__ = [
     "Queue",
     "QueueMessage",
     "QueueResponse",
+    "QueueStats",
     "Set",
     "Worker",
     "as_guid",

@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Required, TypedDict
 
 from qalx.errors import QalxQueueError
 
@@ -44,6 +44,35 @@ def _many(payload: object) -> bool:
     if isinstance(payload, QalxListEntity):
         return True
     return isinstance(payload, Iterable) and not isinstance(payload, Mapping | bytes)
+
+
+class QueueStats(TypedDict):
+    """A queue's numbers (`QalxQueue.stats`)."""
+
+    depth: int
+    """Messages ready to be received."""
+    in_flight: int
+    """Received, not yet deleted, still invisible."""
+    dead_letters: int
+    oldest_age_seconds: float | None
+    """The oldest message's age; None when the queue is empty or the broker does not say."""
+
+
+class DeadLetter(TypedDict, total=False):
+    """A message the broker moved to a queue's dead letters (`QalxQueue.dead_letters`)."""
+
+    message_id: Required[str]
+    body: Required[str]
+    """The message body: pyqalx's `{"entity_type": ..., "entity_guid": ...}` JSON."""
+    receive_count: Required[int]
+    sent: dt.datetime | None
+    first_received: dt.datetime | None
+    group_id: str | None
+    failures: int
+    """Job failures workers recorded against it since it was sent or last replayed."""
+    last_failure: dict[str, Any] | None
+    """The last of them: `error`, `step`, `attempt`, `entity_type`, `entity_guid`, `bot`,
+    `worker`, `at`."""
 
 
 class QueueResponse:

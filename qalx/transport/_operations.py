@@ -231,6 +231,18 @@ def record_job_failure(queue_guid: UUID, body: Mapping[str, Any]) -> Request:
     return request
 
 
+def queue_stats(queue_guid: UUID) -> Request:
+    """A queue's numbers: depth, in flight, dead letters (a qalx extension)."""
+    request: Request = _module("queue", "get_queue_stats")._get_kwargs(queue_guid)
+    return request
+
+
+def list_dead_letters(queue_guid: UUID, *, limit: int) -> Request:
+    """A queue's dead letters, with the failures recorded against them (a qalx extension)."""
+    request: Request = _module("queue", "list_dead_letters")._get_kwargs(queue_guid, limit=limit)
+    return request
+
+
 def validate_tags(tags: Sequence[Mapping[str, str]]) -> Request:
     body = _body("TagsValidate", {"tags": [dict(t) for t in tags]})
     request: Request = _module("tags", "validate_tags")._get_kwargs(body=body)

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from qalx import Group, Item, QalxEntityNotFound, QalxSession, Queue, QueueMessage, Set
-from qalx.errors import QalxQueueError
+from qalx.errors import QalxError, QalxQueueError
 from tests.sdk.api.conftest import make_company
 from tests.support.servers import BACKENDS, LiveServer, live_server
 
@@ -337,6 +337,35 @@ def test_purge_empties_the_queue(queue: Queue) -> None:
     assert_empty(queue)
     Item.add_to_queue(uuid.uuid4(), queue)  # the queue still works afterwards
     drain(queue, 1)
+
+
+def test_stats_and_dead_letters_follow_a_batch(session: QalxSession) -> None:
+    queue = session.queue.add(f"once-{uuid.uuid4().hex[:8]}", parameters={"maxReceiveCount": 1})
+    guids = [uuid.uuid4() for _ in range(3)]
+    Item.add_to_queue(guids, queue)
+    first, second = [queue.get_messages(max_num_msg=1, visibility=30, waittime=1)[0] for _ in "ab"]
+    session.queue.record_failure(queue, first, "ValueError: wall too thick", step="Process")
+    first.release()
+    stats = session.queue.stats(queue)
+    assert (stats["depth"], stats["in_flight"], stats["dead_letters"]) == (2, 1, 0)
+    assert stats["oldest_age_seconds"] is not None and stats["oldest_age_seconds"] >= 0
+    assert session.queue.dead_letters(queue) == []
+    # Received once already, the released one goes to the dead letters instead of out again.
+    (third,) = queue.get_messages(max_num_msg=10, visibility=30, waittime=1)
+    assert third.entity_guid not in (first.entity_guid, second.entity_guid)
+    stats = session.queue.stats(queue)
+    assert (stats["depth"], stats["in_flight"], stats["dead_letters"]) == (0, 2, 1)
+    (letter,) = session.queue.dead_letters(str(queue.guid), limit=5)
+    assert letter["message_id"] == first.message_id
+    assert json.loads(letter["body"])["entity_guid"] == str(first.entity_guid)
+    assert letter["receive_count"] == 1 and letter["failures"] == 1
+    assert letter["last_failure"] is not None
+    assert letter["last_failure"]["error"] == "ValueError: wall too thick"
+    assert letter["last_failure"]["step"] == "Process"
+    for message in (second, third):
+        queue.delete_message(message)
+    with pytest.raises(QalxError, match="limit must be an int"):
+        session.queue.dead_letters(queue, limit=0)
 
 
 # -- credential refresh --------------------------------------------------------------------
