@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install generate check-generated lint typecheck pytest test test-slow check bench serve clean
+.PHONY: install generate check-generated lint typecheck pytest test test-slow check demo bench serve clean
 
 install: $(INSTALLED)
 
@@ -27,7 +27,7 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check .
 
 typecheck: $(INSTALLED)
-	$(BIN)/mypy generated/qalx_api_client qalx server/qalx_server tests codegen
+	$(BIN)/mypy generated/qalx_api_client qalx server/qalx_server tests codegen demo
 
 # `make test` stays under 20 minutes on a 2-core machine; the slow tests (every start
 # method, the bots on Amazon SQS, factory builds) are their own gate, which CI runs too.
@@ -41,14 +41,15 @@ test: check-generated typecheck pytest
 
 check: lint test test-slow
 
-# Speed goals are checked here, never in tests; results land in bench/results/.
+# qalx doing its real job: a server, 500 beams through a factory-built bot, a summary.
+demo: $(INSTALLED)
+	$(BIN)/python -m demo
+
+# Speed goals are checked here, never in tests: every goal, qalx beside pyqalx, in one run of
+# under 10 minutes; results land in bench/results/ (latest.md gathers them).
 # wrk (Debian package `wrk`) gives the most faithful load; without it a Python client is used.
 bench: $(INSTALLED)
-	$(BIN)/python bench/server_throughput.py --postgres
-	$(BIN)/python bench/long_poll_wakeup.py --postgres
-	$(BIN)/python bench/sdk_vs_pyqalx.py --postgres
-	$(BIN)/python bench/bot_vs_pyqalx.py --postgres
-	$(BIN)/python bench/pg_entity_growth.py
+	$(BIN)/python bench/run.py
 
 # The embedded server with default settings (data under the platform's user data dir).
 serve: $(INSTALLED)

@@ -31,6 +31,10 @@ save and message delete follow.
    the exit of the bot's process, which waits for both workers. A bot that has not exited
    after --cap seconds is killed and reported as the cap.
 
+With --profile, one more qalx throughput run with its workers under cProfile and, when py-spy
+is found (on PATH, or QALX_BENCH_PY_SPY), the server sampled by py-spy (threads holding the
+GIL, so idle waits do not count).
+
 Results go to bench/results/bot_vs_pyqalx.{json,md}.
 
     python bench/bot_vs_pyqalx.py [--jobs 300] [--rounds 3] [--pickup-jobs 10]
@@ -48,6 +52,8 @@ import os
 import platform
 import pstats
 import random
+import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -59,10 +65,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.server_throughput import uvicorn  # noqa: E402
+from bench.server_throughput import bench_user, uvicorn  # noqa: E402
 from tests.compat import pyqalx_env  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results"
+RESULTS = Path(os.environ.get("QALX_BENCH_RESULTS") or ROOT / "bench" / "results")
+"""Where the report goes (bench/run.py --quick sends it elsewhere)."""
 BOT = ROOT / "bench" / "bots_for_bench.py"
 LIBRARIES = ("qalx", "pyqalx")
 PROCESSES = 2
@@ -304,15 +311,41 @@ class Bench:
             QALX_BENCH_PROFILE=str(directory),
             **FAST,
         )
+        spy = self._py_spy(directory / "server.txt")
         process = self.start("qalx", name, env)
         self.wait(process, 600)
+        server = self._server_profile(spy, directory / "server.txt")
         files = sorted(str(p) for p in directory.glob("*.prof"))
         if not files:
             return f"no profile written:\n{self.tail(process)}"
         stats = pstats.Stats(*files, stream=(out := _Text()))
         breakdown = _breakdown(stats, self.args.jobs)
         stats.sort_stats("cumulative").print_stats(20)
-        return breakdown + "\n\n" + out.text
+        return breakdown + "\n\n" + out.text + server
+
+    def _py_spy(self, output: Path) -> subprocess.Popen[bytes] | None:
+        """py-spy sampling the server (its process is not ours to put under cProfile), when
+        `py-spy` is on PATH or named by QALX_BENCH_PY_SPY."""
+        command = os.environ.get("QALX_BENCH_PY_SPY") or shutil.which("py-spy")
+        if not command:
+            return None
+        record = ["record", "--pid", str(self.server_pid), "--format", "raw", "--gil"]
+        spy = subprocess.Popen(
+            [command, *record, "--rate", str(SPY_RATE), "--output", str(output), "--nonblocking"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(1.0)  # attached before the bot starts
+        return spy
+
+    def _server_profile(self, spy: subprocess.Popen[bytes] | None, output: Path) -> str:
+        if spy is None:
+            return "\n(no server profile: py-spy not found; set QALX_BENCH_PY_SPY)\n"
+        spy.send_signal(signal.SIGINT)
+        spy.wait(30)
+        if not output.exists():
+            return "\n(no server profile: py-spy wrote nothing)\n"
+        return "\n" + _server_breakdown(output.read_text(), self.args.jobs)
 
 
 PROFILED = {
@@ -335,6 +368,47 @@ def _breakdown(stats: pstats.Stats, jobs: int) -> str:
     lines = [f"Per job, main thread, ms (cumulative, {jobs} jobs, under cProfile):"]
     lines += [f"- {PROFILED[f]}: {totals[f] * 1000 / jobs:.2f}" for f in PROFILED]
     return "\n".join(lines)
+
+
+SPY_RATE = 250
+"""py-spy's samples per second."""
+_WITHOUT_LINE = re.compile(r":\d+\)$")
+
+
+def _server_breakdown(collapsed: str, jobs: int, top: int = 30) -> str:
+    """The server's time per job by function, from py-spy's collapsed stacks: inclusive
+    (the function and what it calls) and self, in ms of the server's main thread."""
+    inclusive: dict[str, int] = {}
+    own: dict[str, int] = {}
+    total = 0
+    for line in collapsed.splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not stack or not count_text.isdigit():
+            continue
+        count = int(count_text)
+        frames = [_WITHOUT_LINE.sub(")", frame) for frame in stack.split(";")]
+        total += count
+        for frame in set(frames):
+            inclusive[frame] = inclusive.get(frame, 0) + count
+        own[frames[-1]] = own.get(frames[-1], 0) + count
+    per_job = 1000 / SPY_RATE / max(jobs, 1)  # samples to ms per job
+
+    def rows(table: dict[str, int], only_ours: bool) -> list[str]:
+        ranked = sorted(table.items(), key=lambda kv: -kv[1])
+        if only_ours:
+            ranked = [kv for kv in ranked if "qalx_server" in kv[0]]
+        return [f"{n * per_job:8.2f}  {frame}" for frame, n in ranked[:top]]
+
+    return "\n".join(
+        [
+            f"py-spy of the server, threads holding the GIL, ms per job ({total * per_job:.2f} "
+            "in all; C code that releases the GIL, such as SQLite's, is not seen):",
+            "inclusive, qalx_server frames:",
+            *rows(inclusive, True),
+            "self, any frame:",
+            *rows(own, False),
+        ]
+    )
 
 
 class _Text:
@@ -361,14 +435,7 @@ def _timestamp(value: Any) -> float:
 
 
 def measure(database_url: str, data_dir: Path, args: argparse.Namespace) -> dict[str, Any]:
-    from qalx_server.app import create_app
-    from qalx_server.auth.admin import create_user
-    from qalx_server.settings import Settings
-
-    app = create_app(Settings(data_dir=data_dir, database_url=database_url))
-    app.state.qalx.db.migrate()
-    token = create_user(app.state.qalx.db, "bench", "bench@example.com").token
-    app.state.qalx.close()
+    token = bench_user(database_url, data_dir)
     server_env = {"QALX_SERVER_DATA_DIR": str(data_dir), "QALX_SERVER_DATABASE_URL": database_url}
     runs: dict[str, dict[str, list[Any]]] = {"throughput": {}, "idle": {}}
     profile = None
@@ -402,7 +469,7 @@ def measure(database_url: str, data_dir: Path, args: argparse.Namespace) -> dict
 def summarise(runs: dict[str, dict[str, list[Any]]], args: argparse.Namespace) -> dict[str, Any]:
     out: dict[str, Any] = {}
     rates = {lib: [r["jobs_per_second"] for r in runs["throughput"][lib]] for lib in LIBRARIES}
-    medians = {lib: statistics.median(rates[lib]) for lib in LIBRARIES}
+    medians = {lib: round(statistics.median(rates[lib]), 2) for lib in LIBRARIES}
     ratio = medians["qalx"] / medians["pyqalx"]
     out["throughput"] = {
         "qalx_jobs_per_second": medians["qalx"],
@@ -612,7 +679,10 @@ def main() -> int:
         "--pyqalx-defaults", action="store_true", help="idle pyqalx bot with its own defaults"
     )
     parser.add_argument(
-        "--profile", action="store_true", help="then one qalx throughput run under cProfile"
+        "--profile",
+        action="store_true",
+        help="then one qalx throughput run with its workers under cProfile and the server "
+        "sampled by py-spy (on PATH, or QALX_BENCH_PY_SPY)",
     )
     args = parser.parse_args()
     results = []

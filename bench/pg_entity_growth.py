@@ -31,7 +31,7 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.server_throughput import ITEM, uvicorn  # noqa: E402
+from bench.server_throughput import ITEM, bench_user, uvicorn  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 BULK = 1000
@@ -73,17 +73,11 @@ def plan(dsn: str, sql: str, params: dict[str, Any]) -> list[str]:
 
 
 def measure(sizes: list[int], requests: int) -> dict[str, Any]:
-    from qalx_server.app import create_app
-    from qalx_server.auth.admin import create_user
-    from qalx_server.settings import Settings
     from tests.support.postgres import throwaway_database
 
     rows: list[dict[str, Any]] = []
     with throwaway_database("qalx_bench_growth") as url, tempfile.TemporaryDirectory() as tmp:
-        app = create_app(Settings(data_dir=Path(tmp), database_url=url))
-        app.state.qalx.db.migrate()
-        token = create_user(app.state.qalx.db, "bench", "bench@example.com").token
-        app.state.qalx.close()
+        token = bench_user(url, Path(tmp))
         dsn = url.replace("postgresql+psycopg://", "postgresql://")
         env = {"QALX_SERVER_DATA_DIR": tmp, "QALX_SERVER_DATABASE_URL": url}
         with uvicorn("qalx_server.app:app_from_env", env) as base:

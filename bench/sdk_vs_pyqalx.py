@@ -30,10 +30,11 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.server_throughput import ITEM, uvicorn  # noqa: E402
+from bench.server_throughput import ITEM, bench_user, uvicorn  # noqa: E402
 from tests.compat import pyqalx_env  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results"
+RESULTS = Path(os.environ.get("QALX_BENCH_RESULTS") or ROOT / "bench" / "results")
+"""Where the report goes (bench/run.py --quick sends it elsewhere)."""
 CLIENT = ROOT / "bench" / "sdk_client.py"
 
 # (measurement, count per run, the figure compared, goal ratio qalx/pyqalx or absolute goals)
@@ -44,6 +45,7 @@ MEASUREMENTS: list[tuple[str, int, str, float]] = [
     ("import", 0, "seconds", 0.0),
     ("oneshot", 0, "seconds", 2.5),
 ]
+QUICK_DIVISOR = 20
 
 
 def seed(base: str, token: str) -> str:
@@ -73,15 +75,8 @@ def run(
     return figures
 
 
-def measure(database_url: str, data_dir: Path, rounds: int) -> dict[str, Any]:
-    from qalx_server.app import create_app
-    from qalx_server.auth.admin import create_user
-    from qalx_server.settings import Settings
-
-    app = create_app(Settings(data_dir=data_dir, database_url=database_url))
-    app.state.qalx.db.migrate()
-    token = create_user(app.state.qalx.db, "bench", "bench@example.com").token
-    app.state.qalx.close()
+def measure(database_url: str, data_dir: Path, rounds: int, quick: bool = False) -> dict[str, Any]:
+    token = bench_user(database_url, data_dir)
     pythons = {"qalx": Path(sys.executable), "pyqalx": pyqalx_env.ensure()}
     server_env = {"QALX_SERVER_DATA_DIR": str(data_dir), "QALX_SERVER_DATABASE_URL": database_url}
     figures: dict[str, dict[str, list[float]]] = {}
@@ -95,6 +90,7 @@ def measure(database_url: str, data_dir: Path, rounds: int) -> dict[str, Any]:
         }
         for _ in range(rounds):
             for what, count, figure, _goal in MEASUREMENTS:
+                count = max(1, count // QUICK_DIVISOR) if quick and count else count
                 for library, python in pythons.items():
                     result = run(python, library, what, guid, count, env)
                     key = "process_wall_seconds" if what == "oneshot" else figure
@@ -138,15 +134,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--postgres", action="store_true", help="also measure on PostgreSQL")
+    parser.add_argument("--quick", action="store_true", help="a twentieth of each count (smoke)")
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory(prefix="qalx-bench-sdk-") as tmp:
-        results.append(measure(f"sqlite:///{tmp}/qalx.db", Path(tmp), args.rounds))
+        results.append(measure(f"sqlite:///{tmp}/qalx.db", Path(tmp), args.rounds, args.quick))
     if args.postgres:
         from tests.support.postgres import throwaway_database
 
         with throwaway_database("qalx_bench_sdk") as url, tempfile.TemporaryDirectory() as tmp:
-            results.append(measure(url, Path(tmp), args.rounds))
+            results.append(measure(url, Path(tmp), args.rounds, args.quick))
     report = {
         "benchmark": "qalx SDK vs pyqalx 0.19.2, fresh client processes, one server",
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -79,7 +80,7 @@ def run(base_url: str, workdir: Path, count: int) -> int:
         if not _follow(session, queue, count):
             return 1
         _summary(session, count)
-        _dead_letters(session)
+        _dead_letters(session, queue)
     finally:
         factory.demolish(built.guid)
         console.print("factory demolished: its bots have exited")
@@ -150,9 +151,18 @@ def _summary(session: QalxSession, count: int) -> None:
     console.print(table)
 
 
-def _dead_letters(session: QalxSession) -> None:
-    """The job that failed every attempt, where an operator would look: `qalx queue
-    dead-letters`."""
+def _dead_letters(session: QalxSession, queue: Queue) -> None:
+    """The job that failed every attempt, through the SDK, then where an operator would look:
+    `qalx queue dead-letters`."""
+    for letter in session.queue.dead_letters(queue):
+        failure = letter.get("last_failure") or {}
+        section = session.set.get(json.loads(letter["body"])["entity_guid"])["meta"]["section"]
+        console.print(
+            f"dead letter: {section}, received {letter['receive_count']} times, failed "
+            f"{letter.get('failures', 0)} times: {failure.get('error', '?')}",
+            highlight=False,
+            soft_wrap=True,
+        )
     shown = subprocess.run(
         [sys.executable, "-m", "qalx", "queue", "dead-letters", QUEUE, "--profile", PROFILE],
         capture_output=True,
