@@ -156,8 +156,11 @@ def show(name: str, profile: str) -> None:
     table.add_row("name", name)
     table.add_row("guid", str(_guid(found)))
     table.add_row("queue url", str(info.get("queue_url", "-")))
-    table.add_row("visibility timeout", f"{parameters.get('VisibilityTimeout', 30)} s")
-    table.add_row("max receive count", str(parameters.get("maxReceiveCount", 5)))
+    defaults = models.QueueParameters()  # the spec's defaults, what the server applies
+    visibility = parameters.get("VisibilityTimeout", defaults.visibility_timeout)
+    receives = parameters.get("maxReceiveCount", defaults.max_receive_count)
+    table.add_row("visibility timeout", f"{visibility} s")
+    table.add_row("max receive count", str(receives))
     table.add_row("depth", str(stats.depth))
     table.add_row("in flight", str(stats.in_flight))
     table.add_row("dead letters", str(stats.dead_letters))

@@ -16,13 +16,14 @@ class QueueParameters:
     """
     Attributes:
         visibility_timeout (int | Unset): Seconds a received message stays invisible (pyqalx sends MSG_BLACKOUTSECONDS).
+            Default: 30.
         max_receive_count (int | Unset): How many times a message may be received without being deleted before it moves
             to
             the queue's dead-letter companion.
              Default: 5.
     """
 
-    visibility_timeout: int | Unset = UNSET
+    visibility_timeout: int | Unset = 30
     max_receive_count: int | Unset = 5
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

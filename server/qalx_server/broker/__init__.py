@@ -6,25 +6,22 @@ layer and the CLI use (see `naming` for how qalx queue names map to broker queue
 
 from __future__ import annotations
 
+from qalx_server.queue_model import dead_letter_name
+
 from .admin import (
-    DeadLetter,
-    QueueStats,
     UnknownQueue,
     list_dead_letters,
     queue_stats,
     replay_dead_letters,
 )
-from .credentials import Credentials, issue_credentials, revoke_credentials
-from .naming import broker_queue_name, dead_letter_name, endpoint_url, queue_url
+from .credentials import issue_credentials, revoke_credentials
+from .naming import broker_queue_name, endpoint_url, queue_url
 from .queues import QueueError, create_queue, delete_queue, qalx_queue_url
 from .server import Broker
 
 __all__ = [
     "Broker",
-    "Credentials",
-    "DeadLetter",
     "QueueError",
-    "QueueStats",
     "UnknownQueue",
     "broker_queue_name",
     "create_queue",

@@ -7,14 +7,13 @@ first-receipt time start again, its message id, body, attributes and group stay.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Collection
 from typing import Any
 
-import attrs
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from qalx_server.queue_model import DeadLetter, QueueStats
 from qalx_server.store.tables import broker_messages
 
 from .clock import now_ms, to_datetime
@@ -25,31 +24,6 @@ from .queues import Queue, find_queue
 
 class UnknownQueue(LookupError):
     """No broker queue for this qalx queue name in this company."""
-
-
-@attrs.frozen
-class QueueStats:
-    name: str
-    depth: int
-    """Messages ready to deliver (ApproximateNumberOfMessages)."""
-    in_flight: int
-    """Received and not yet deleted, within their visibility (...NotVisible)."""
-    delayed: int
-    dead_letters: int
-    oldest_age: dt.timedelta | None
-    """Age of the oldest message still in the queue (in flight or not); None when empty."""
-
-
-@attrs.frozen
-class DeadLetter:
-    message_id: str
-    body: str
-    attributes: dict[str, Any] | None
-    group_id: str | None
-    receive_count: int
-    first_received: dt.datetime | None
-    sent: dt.datetime
-    dead_lettered: dt.datetime | None
 
 
 def _queues(conn: Connection, company_id: int, qalx_name: str, fifo: bool) -> tuple[Queue, int]:
@@ -70,8 +44,8 @@ def queue_stats(
     ).scalar_one()
     oldest = None
     if found.oldest_sent_ms is not None:
-        oldest = dt.timedelta(milliseconds=max(0, now - found.oldest_sent_ms))
-    return QueueStats(queue.name, found.visible, found.in_flight, found.delayed, int(dead), oldest)
+        oldest = max(0, now - found.oldest_sent_ms) / 1000
+    return QueueStats(found.visible, found.in_flight, int(dead), oldest)
 
 
 def list_dead_letters(
@@ -142,5 +116,4 @@ def _letter(row: Any) -> DeadLetter:
             None if row.first_received_ms is None else to_datetime(row.first_received_ms)
         ),
         sent=to_datetime(row.sent_ms),
-        dead_lettered=None if row.dead_lettered_ms is None else to_datetime(row.dead_lettered_ms),
     )

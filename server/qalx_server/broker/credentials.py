@@ -19,6 +19,7 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from qalx_server.queue_model import QueueCredentials
 from qalx_server.store.tables import broker_credentials, companies
 
 from .clock import now_ms, to_datetime
@@ -26,16 +27,6 @@ from .clock import now_ms, to_datetime
 _SECRET_CONTEXT = b"qalx-broker-secret-access-key-v1"
 _KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 DEFAULT_LIFETIME = dt.timedelta(hours=12)
-
-
-@attrs.frozen
-class Credentials:
-    """What a queue entity hands out as `info.credentials` (EXPIRATION: aware UTC)."""
-
-    ACCESS_KEY_ID: str
-    SECRET_ACCESS_KEY: str = attrs.field(repr=False)
-    SESSION_TOKEN: str = attrs.field(repr=False)
-    expiration: dt.datetime
 
 
 @attrs.frozen
@@ -70,7 +61,7 @@ def issue_credentials(
     key: bytes,
     bot_guid: str | None = None,
     lifetime: dt.timedelta = DEFAULT_LIFETIME,
-) -> Credentials:
+) -> QueueCredentials:
     """New credentials for the queues of one company; `key` is the broker secret."""
     created = now_ms()
     expires = created + int(lifetime.total_seconds() * 1000)
@@ -86,10 +77,10 @@ def issue_credentials(
             expires_ms=expires,
         )
     )
-    return Credentials(
-        ACCESS_KEY_ID=access_key_id,
-        SECRET_ACCESS_KEY=derive_secret(key, access_key_id),
-        SESSION_TOKEN=session_token,
+    return QueueCredentials(
+        access_key_id=access_key_id,
+        secret_access_key=derive_secret(key, access_key_id),
+        session_token=session_token,
         expiration=to_datetime(expires),
     )
 

@@ -12,41 +12,21 @@ segments are read back, so the same queue answers on any host name the server is
 
 from __future__ import annotations
 
-import hashlib
 import re
 from urllib.parse import urlsplit
 
 import attrs
 
+from qalx_server.queue_model import DLQ_SUFFIX, FIFO_SUFFIX, MAX_NAME, name_part
+
 ENDPOINT_PATH = "sqs"
-FIFO_SUFFIX = ".fifo"
-DLQ_SUFFIX = "-dlq"
-MAX_NAME = 80
-_VALID = re.compile(r"[A-Za-z0-9_-]{1,80}")
-_DISALLOWED = re.compile(r"[^A-Za-z0-9_-]")
 _GUID = re.compile(r"[0-9a-f]{32}")
 _BASE_MAX = MAX_NAME - len(FIFO_SUFFIX) - len(DLQ_SUFFIX)  # room for the companion's suffix
 
 
 def broker_queue_name(qalx_name: str, *, fifo: bool = True) -> str:
     """The broker (SQS) queue name for a qalx queue name."""
-    suffix = FIFO_SUFFIX if fifo else ""
-    if (
-        _VALID.fullmatch(qalx_name)
-        and len(qalx_name) <= _BASE_MAX
-        and not qalx_name.endswith(DLQ_SUFFIX)
-    ):
-        return qalx_name + suffix
-    digest = hashlib.sha256(qalx_name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-    base = _DISALLOWED.sub("_", qalx_name)[: _BASE_MAX - 9] or "q"
-    return f"{base}-{digest}{suffix}"
-
-
-def dead_letter_name(name: str) -> str:
-    """The companion's name: `B.fifo` -> `B-dlq.fifo`, `B` -> `B-dlq`."""
-    if name.endswith(FIFO_SUFFIX):
-        return name[: -len(FIFO_SUFFIX)] + DLQ_SUFFIX + FIFO_SUFFIX
-    return name + DLQ_SUFFIX
+    return name_part(qalx_name, _BASE_MAX) + (FIFO_SUFFIX if fifo else "")
 
 
 def endpoint_url(base_url: str) -> str:

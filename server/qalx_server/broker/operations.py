@@ -15,6 +15,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from qalx_server.queue_model import MAX_VISIBILITY, RETENTION_SECONDS
 from qalx_server.store.database import Database
 from qalx_server.store.tables import broker_queues
 
@@ -23,7 +24,7 @@ from .clock import now_ms
 from .credentials import Grant
 from .digests import md5_of_attributes, md5_of_body
 from .naming import account_id, parse_queue_url, queue_arn, queue_url
-from .queues import MAX_VISIBILITY, Queue, find_queue, load_queue
+from .queues import Queue, find_queue, load_queue
 from .receipts import Receipt, ReceiptSigner
 
 Answer = dict[str, Any]
@@ -127,7 +128,7 @@ class Call:
             "LastModifiedTimestamp": str(queue.modified_ms // 1000),
             "DelaySeconds": "0",
             "MaximumMessageSize": str(params.MAX_MESSAGE_BYTES),
-            "MessageRetentionPeriod": "1209600",
+            "MessageRetentionPeriod": str(RETENTION_SECONDS),
             "ReceiveMessageWaitTimeSeconds": "0",
             "SqsManagedSseEnabled": "false",
         }

@@ -1,6 +1,6 @@
 """Broker queues: creating (with a dead-letter companion), finding and deleting them.
 
-Every source queue gets a companion named by `naming.dead_letter_name` and a redrive policy
+Every source queue gets a companion named by `queue_model.dead_letter_name` and a redrive policy
 (`max_receive_count`, default 5), as an SQS queue with a RedrivePolicy has.
 """
 
@@ -12,14 +12,16 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from qalx_server.queue_model import (
+    DEFAULT_MAX_RECEIVE_COUNT,
+    MAX_RECEIVE_COUNT,
+    MAX_VISIBILITY,
+    dead_letter_name,
+)
 from qalx_server.store.tables import broker_queues, companies
 
 from .clock import now_ms
-from .naming import broker_queue_name, dead_letter_name, queue_url
-
-MAX_VISIBILITY = 43_200
-DEFAULT_MAX_RECEIVE_COUNT = 5
-MAX_RECEIVE_COUNT_LIMIT = 1000
+from .naming import broker_queue_name, queue_url
 
 
 class QueueError(ValueError):
@@ -88,8 +90,8 @@ def load_queue(conn: Connection, queue_id: int) -> Queue | None:
 def _check(visibility_timeout: int, max_receive_count: int) -> None:
     if not 0 <= visibility_timeout <= MAX_VISIBILITY:
         raise QueueError(f"VisibilityTimeout must be between 0 and {MAX_VISIBILITY} seconds")
-    if not 1 <= max_receive_count <= MAX_RECEIVE_COUNT_LIMIT:
-        raise QueueError(f"maxReceiveCount must be between 1 and {MAX_RECEIVE_COUNT_LIMIT}")
+    if not 1 <= max_receive_count <= MAX_RECEIVE_COUNT:
+        raise QueueError(f"maxReceiveCount must be between 1 and {MAX_RECEIVE_COUNT}")
 
 
 def _upsert(

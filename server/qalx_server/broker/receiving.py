@@ -12,15 +12,16 @@ from typing import Any
 import attrs
 from sqlalchemy import Connection
 
+from qalx_server.queue_model import MAX_VISIBILITY, MAX_WAIT_SECONDS
+
 from . import errors, messages, params
 from .clock import now_ms
 from .digests import md5_of_attributes
 from .naming import account_id, queue_arn
 from .operations import QUEUE_ATTRIBUTES, Answer, Call
-from .queues import MAX_VISIBILITY, Queue, load_queue
+from .queues import Queue, load_queue
 from .receipts import Receipt
 
-MAX_WAIT = 20
 SYSTEM_ATTRIBUTES = frozenset(
     {
         "SenderId",
@@ -61,7 +62,7 @@ def plan(call: Call, conn: Connection, request: Mapping[str, Any]) -> ReceivePla
         visibility_timeout=params.integer(
             request, "VisibilityTimeout", 0, MAX_VISIBILITY, default=queue.visibility_timeout
         ),
-        wait_seconds=params.integer(request, "WaitTimeSeconds", 0, MAX_WAIT, default=0),
+        wait_seconds=params.integer(request, "WaitTimeSeconds", 0, MAX_WAIT_SECONDS, default=0),
         system_attributes=wanted,
         attribute_names=tuple(params.string_list(request, "MessageAttributeNames")),
     )

@@ -28,11 +28,12 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from qalx_server.files.signing import load_or_create_secret
+from qalx_server.queue_model import QueueCredentials
 from qalx_server.settings import Settings
 from qalx_server.store.database import Database
 
 from . import errors, receiving
-from .credentials import DEFAULT_LIFETIME, Credentials, forget_expired, issue_credentials
+from .credentials import DEFAULT_LIFETIME, forget_expired, issue_credentials
 from .naming import endpoint_url
 from .operations import Answer, Call
 from .receipts import ReceiptSigner
@@ -119,7 +120,7 @@ class Broker:
         *,
         bot_guid: str | None = None,
         lifetime: dt.timedelta | None = None,
-    ) -> Credentials:
+    ) -> QueueCredentials:
         """Temporary credentials for the queues of one company (optionally tied to a bot).
         Every queue answer issues some, so rows of long-expired ones are cleared here too."""
         if time.monotonic() >= self._next_cleanup:

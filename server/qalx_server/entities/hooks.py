@@ -13,6 +13,7 @@ from qalx_server.auth.admin import create_bot_token
 from qalx_server.auth.principal import Principal
 from qalx_server.notifications import InvalidNotification, Notifier, check_notification
 from qalx_server.notifications import deliveries as notification_deliveries
+from qalx_server.queue_model import DEFAULT_MAX_RECEIVE_COUNT, DEFAULT_VISIBILITY_TIMEOUT
 from qalx_server.queueing import Company, QueueBackend
 from qalx_server.store.query import from_python
 
@@ -84,8 +85,10 @@ class QueueHooks(Hooks):
                 conn,
                 _company(who),
                 doc["name"],
-                visibility_timeout=int(parameters.get("VisibilityTimeout", 30)),
-                max_receive_count=int(parameters.get("maxReceiveCount", 5)),
+                visibility_timeout=int(
+                    parameters.get("VisibilityTimeout", DEFAULT_VISIBILITY_TIMEOUT)
+                ),
+                max_receive_count=int(parameters.get("maxReceiveCount", DEFAULT_MAX_RECEIVE_COUNT)),
                 base_url=base_url,
             )
         except ValueError as exc:

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 import attrs
 
+from qalx_server.queue_model import DEFAULT_VISIBILITY_TIMEOUT
 from qalx_server.spec import load_spec
 
 from .seen import FRESH
@@ -108,7 +109,7 @@ KINDS: dict[str, Kind] = {
             "queue",
             "QueueCreate",
             "QueueUpdate",
-            {"parameters": {"VisibilityTimeout": 30}, **_COMMON},
+            {"parameters": {"VisibilityTimeout": DEFAULT_VISIBILITY_TIMEOUT}, **_COMMON},
             unique_name=True,
         ),
         Kind(

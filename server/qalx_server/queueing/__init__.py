@@ -4,15 +4,14 @@ The REST layer talks to one `QueueBackend`; clients only ever talk SQS to whatev
 `QueueAccess.endpoint_url` (or AWS itself) says.
 """
 
+from qalx_server.queue_model import DeadLetter, QueueCredentials, QueueStats
+
 from .backend import (
     Company,
-    DeadLetter,
     QueueAccess,
     QueueBackend,
     QueueConflict,
-    QueueCredentials,
     QueueNotFound,
-    QueueStats,
     QueueUnavailable,
 )
 

@@ -33,14 +33,21 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from sqlalchemy import Connection
 
+from qalx_server.queue_model import (
+    MAX_RECEIVE_COUNT,
+    MAX_VISIBILITY,
+    MAX_WAIT_SECONDS,
+    RETENTION_SECONDS,
+    DeadLetter,
+    QueueCredentials,
+    QueueStats,
+)
+
 from .backend import (
     Company,
-    DeadLetter,
     QueueAccess,
     QueueConflict,
-    QueueCredentials,
     QueueNotFound,
-    QueueStats,
     QueueUnavailable,
 )
 from .sqs_names import SqsNames, sqs_names, validate_prefix
@@ -59,11 +66,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_VISIBILITY: Final = 43_200
-MAX_RECEIVE_COUNT: Final = 1000
-RETENTION_SECONDS: Final = 1_209_600
-"""14 days, SQS's maximum, on both queues: a FIFO dead letter's retention restarts when it is
-moved, and pending work should not silently expire after SQS's default 4 days."""
+# Both queues keep messages RETENTION_SECONDS (14 days, SQS's longest): a FIFO dead letter's
+# retention restarts when it is moved, and pending work should not silently expire after SQS's
+# default 4 days.
 MIN_CREDENTIAL_LIFETIME: Final = 900
 MAX_ROLE_LIFETIME: Final = 43_200
 """AssumeRole's ceiling; the role's MaxSessionDuration also applies, and chaining caps it at 1 h."""
@@ -177,8 +182,10 @@ class AmazonSqsBackend:
             )
         if not region:
             raise ValueError("region must not be empty")
-        if not 1 <= peek_visibility <= MAX_VISIBILITY or not 0 <= peek_wait <= 20:
-            raise ValueError("peek_visibility must be 1-43200 s and peek_wait 0-20 s")
+        if not 1 <= peek_visibility <= MAX_VISIBILITY or not 0 <= peek_wait <= MAX_WAIT_SECONDS:
+            raise ValueError(
+                f"peek_visibility must be 1-{MAX_VISIBILITY} s and peek_wait 0-{MAX_WAIT_SECONDS} s"
+            )
         self._sqs = sqs
         self._sts = sts
         self._role_arn = role_arn

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Collection
-from typing import Any, Protocol
+from typing import Protocol
 
 import attrs
 from sqlalchemy import Connection
+
+from qalx_server.queue_model import DeadLetter, QueueCredentials, QueueStats
 
 
 class QueueNotFound(LookupError):
@@ -29,17 +30,6 @@ class Company:
 
 
 @attrs.frozen
-class QueueCredentials:
-    """Temporary credentials for one company's queues (`info.credentials` on the wire)."""
-
-    access_key_id: str
-    secret_access_key: str = attrs.field(repr=False)
-    session_token: str = attrs.field(repr=False)
-    expiration: dt.datetime
-    """Aware (UTC)."""
-
-
-@attrs.frozen
 class QueueAccess:
     """What a queue entity hands out so a client can speak SQS to its queue."""
 
@@ -48,28 +38,6 @@ class QueueAccess:
     endpoint_url: str | None
     """Where to send SQS calls; None means Amazon SQS itself (boto3's default endpoint)."""
     region: str
-
-
-@attrs.frozen
-class QueueStats:
-    depth: int
-    """Messages ready to be received."""
-    in_flight: int
-    """Received and not yet deleted, within their visibility timeout."""
-    dead_letters: int
-    oldest_age_seconds: float | None
-    """Age of the oldest message in the queue; None when empty or when the backend cannot say."""
-
-
-@attrs.frozen
-class DeadLetter:
-    message_id: str
-    body: str
-    receive_count: int
-    sent: dt.datetime | None
-    first_received: dt.datetime | None
-    group_id: str | None = None
-    attributes: dict[str, Any] | None = None
 
 
 class QueueBackend(Protocol):

@@ -9,15 +9,9 @@ from contextlib import contextmanager
 from sqlalchemy import Connection
 
 from qalx_server import broker
+from qalx_server.queue_model import DeadLetter, QueueStats
 
-from .backend import (
-    Company,
-    DeadLetter,
-    QueueAccess,
-    QueueCredentials,
-    QueueNotFound,
-    QueueStats,
-)
+from .backend import Company, QueueAccess, QueueNotFound
 
 
 @contextmanager
@@ -68,42 +62,22 @@ class BuiltinQueueBackend:
         bot_guid: str | None,
         base_url: str,
     ) -> QueueAccess:
-        issued = self.broker.issue_credentials(conn, company.id, bot_guid=bot_guid)
         return QueueAccess(
             queue_url=broker.qalx_queue_url(company.guid, name, base_url=base_url),
-            credentials=QueueCredentials(
-                issued.ACCESS_KEY_ID,
-                issued.SECRET_ACCESS_KEY,
-                issued.SESSION_TOKEN,
-                issued.expiration,
-            ),
+            credentials=self.broker.issue_credentials(conn, company.id, bot_guid=bot_guid),
             endpoint_url=broker.endpoint_url(base_url),
             region=self.region,
         )
 
     def stats(self, conn: Connection, company: Company, name: str) -> QueueStats:
         with _known(name):
-            found = broker.queue_stats(conn, company.id, name)
-        age = None if found.oldest_age is None else found.oldest_age.total_seconds()
-        return QueueStats(found.depth, found.in_flight, found.dead_letters, age)
+            return broker.queue_stats(conn, company.id, name)
 
     def dead_letters(
         self, conn: Connection, company: Company, name: str, *, limit: int
     ) -> list[DeadLetter]:
         with _known(name):
-            letters = broker.list_dead_letters(conn, company.id, name, limit=limit)
-        return [
-            DeadLetter(
-                message_id=letter.message_id,
-                body=letter.body,
-                receive_count=letter.receive_count,
-                sent=letter.sent,
-                first_received=letter.first_received,
-                group_id=letter.group_id,
-                attributes=letter.attributes,
-            )
-            for letter in letters
-        ]
+            return broker.list_dead_letters(conn, company.id, name, limit=limit)
 
     def replay(
         self,

@@ -18,23 +18,25 @@ each queue with its company guid and refuses to adopt a queue tagged for another
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Final
 
 import attrs
 
-MAX_NAME: Final = 80
-FIFO_SUFFIX: Final = ".fifo"
-DLQ_SUFFIX: Final = "-dlq"
+from qalx_server.queue_model import (
+    DLQ_SUFFIX,
+    FIFO_SUFFIX,
+    MAX_NAME,
+    dead_letter_name,
+    name_digest,
+    name_part,
+)
+
 COMPANY_KEY_LENGTH: Final = 12
-NAME_HASH_LENGTH: Final = 8
 MAX_PREFIX: Final = 40
 """Leaves at least 80 - 40 - 13 - 9 = 18 characters for the qalx name part."""
 
-_PART: Final = re.compile(r"[A-Za-z0-9_-]+")
 _PREFIX: Final = re.compile(r"[A-Za-z0-9_-]*")
-_DISALLOWED: Final = re.compile(r"[^A-Za-z0-9_-]")
 _HEX_GUID: Final = re.compile(r"[0-9a-f]{32}")
 
 
@@ -58,23 +60,12 @@ def company_key(company_guid: str) -> str:
     plain = company_guid.replace("-", "").lower()
     if _HEX_GUID.fullmatch(plain):
         return plain[:COMPANY_KEY_LENGTH]
-    return _digest(company_guid)[:COMPANY_KEY_LENGTH]
+    return name_digest(company_guid)[:COMPANY_KEY_LENGTH]
 
 
 def sqs_names(prefix: str, company_guid: str, qalx_name: str) -> SqsNames:
     """The queue and companion names for `qalx_name` in the company `company_guid`."""
     head = f"{validate_prefix(prefix)}{company_key(company_guid)}-"
     room = MAX_NAME - len(head) - len(DLQ_SUFFIX) - len(FIFO_SUFFIX)
-    if _PART.fullmatch(qalx_name) and len(qalx_name) <= room and not qalx_name.endswith(DLQ_SUFFIX):
-        base = qalx_name
-    else:
-        kept = _DISALLOWED.sub("_", qalx_name)[: room - NAME_HASH_LENGTH - 1] or "q"
-        base = f"{kept}-{_digest(qalx_name)[:NAME_HASH_LENGTH]}"
-    return SqsNames(
-        queue=f"{head}{base}{FIFO_SUFFIX}",
-        dead_letters=f"{head}{base}{DLQ_SUFFIX}{FIFO_SUFFIX}",
-    )
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    queue = f"{head}{name_part(qalx_name, room)}{FIFO_SUFFIX}"
+    return SqsNames(queue=queue, dead_letters=dead_letter_name(queue))

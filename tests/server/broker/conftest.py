@@ -37,8 +37,9 @@ from mypy_boto3_sqs import SQSClient
 from starlette.applications import Starlette
 
 from qalx_server.auth.admin import create_user
-from qalx_server.broker import Broker, Credentials, create_queue, dead_letter_name
+from qalx_server.broker import Broker, create_queue, dead_letter_name
 from qalx_server.files.signing import load_or_create_secret
+from qalx_server.queue_model import QueueCredentials
 from qalx_server.store.database import Database
 from qalx_server.store.tables import companies, users
 from tests.support import moto
@@ -127,11 +128,11 @@ def _serve(data_dir: Path, url: str, backend: str) -> Iterator[LiveBroker]:
         db.dispose()
 
 
-def sqs_client(base_url: str, credentials: Credentials, **overrides: Any) -> SQSClient:
+def sqs_client(base_url: str, credentials: QueueCredentials, **overrides: Any) -> SQSClient:
     values: dict[str, Any] = {
-        "aws_access_key_id": credentials.ACCESS_KEY_ID,
-        "aws_secret_access_key": credentials.SECRET_ACCESS_KEY,
-        "aws_session_token": credentials.SESSION_TOKEN,
+        "aws_access_key_id": credentials.access_key_id,
+        "aws_secret_access_key": credentials.secret_access_key,
+        "aws_session_token": credentials.session_token,
     }
     values.update(overrides)
     return boto3.client(
@@ -176,13 +177,13 @@ class Tenant:
 
     def credentials(
         self, *, lifetime: dt.timedelta | None = None, bot_guid: str | None = None
-    ) -> Credentials:
+    ) -> QueueCredentials:
         with self.live.db.write() as conn:
             return self.live.broker.issue_credentials(
                 conn, self.company_id, lifetime=lifetime, bot_guid=bot_guid
             )
 
-    def client(self, credentials: Credentials | None = None, **overrides: Any) -> SQSClient:
+    def client(self, credentials: QueueCredentials | None = None, **overrides: Any) -> SQSClient:
         made = sqs_client(self.live.base_url, credentials or self.credentials(), **overrides)
         self.clients.append(made)
         return made

@@ -20,8 +20,8 @@ from .helpers import receive, refused, send
 
 def test_credentials_look_like_sts_ones(tenant: Tenant) -> None:
     made = tenant.credentials()
-    assert made.ACCESS_KEY_ID.startswith("ASIA") and len(made.ACCESS_KEY_ID) == 20
-    assert len(made.SECRET_ACCESS_KEY) == 40
+    assert made.access_key_id.startswith("ASIA") and len(made.access_key_id) == 20
+    assert len(made.secret_access_key) == 40
     assert made.expiration.tzinfo is not None
     lifetime = made.expiration - dt.datetime.now(dt.UTC)
     assert dt.timedelta(hours=11, minutes=59) < lifetime <= dt.timedelta(hours=12)
@@ -112,14 +112,14 @@ def _signed(
         headers={"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": target},
     )
     signer = SigV4Auth(
-        BotoCredentials(made.ACCESS_KEY_ID, made.SECRET_ACCESS_KEY, made.SESSION_TOKEN),
+        BotoCredentials(made.access_key_id, made.secret_access_key, made.session_token),
         "sqs",
         REGION,
     )
     stamp = when.strftime("%Y%m%dT%H%M%SZ")
     request.context["timestamp"] = stamp
     request.headers["X-Amz-Date"] = stamp
-    request.headers["X-Amz-Security-Token"] = made.SESSION_TOKEN
+    request.headers["X-Amz-Security-Token"] = made.session_token
     canonical = signer.canonical_request(request)
     signature = signer.signature(signer.string_to_sign(request, canonical), request)
     signer._inject_signature_to_request(request, signature)  # type: ignore[attr-defined]

@@ -29,5 +29,5 @@ def test_issuing_sweeps_credentials_expired_over_a_day_ago(tmp_path: Path) -> No
         later = broker.issue_credentials(conn, company)  # within the hour: no sweep needed
         kept = set(conn.execute(sa.select(broker_credentials.c.access_key_id)).scalars())
     db.dispose()
-    assert old.ACCESS_KEY_ID not in kept
-    assert {recent.ACCESS_KEY_ID, fresh.ACCESS_KEY_ID, later.ACCESS_KEY_ID} <= kept
+    assert old.access_key_id not in kept
+    assert {recent.access_key_id, fresh.access_key_id, later.access_key_id} <= kept

@@ -49,7 +49,7 @@ def test_redrive_after_max_receive_count(target: SqsTarget) -> None:
         assert letter.message_id == message_id
         assert letter.body == "poison"
         assert letter.receive_count == 2
-        assert letter.first_received is not None
+        assert letter.first_received is not None and letter.sent is not None
         first_ms = int(first["ApproximateFirstReceiveTimestamp"])
         assert int(letter.first_received.timestamp() * 1000) == first_ms
         assert int(letter.sent.timestamp() * 1000) == int(first["SentTimestamp"])

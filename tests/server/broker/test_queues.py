@@ -121,7 +121,7 @@ def test_create_is_idempotent_and_delete_removes_messages(tenant: Tenant, sqs: S
     with tenant.live.db.read() as conn:
         stats = queue_stats(conn, tenant.company_id, "lifecycle")
     assert (stats.depth, stats.in_flight, stats.dead_letters) == (1, 0, 0)
-    assert stats.oldest_age is not None
+    assert stats.oldest_age_seconds is not None
 
     with tenant.live.db.write() as conn:
         assert delete_queue(conn, tenant.company_id, "lifecycle")

@@ -19,10 +19,10 @@ import pytest
 import sqlalchemy as sa
 from botocore.exceptions import ClientError
 
+from qalx_server.queue_model import RETENTION_SECONDS
 from qalx_server.queueing import QueueNotFound
 from qalx_server.queueing.amazon import (
     COMPANY_TAG,
-    RETENTION_SECONDS,
     AmazonQueueError,
     AmazonQueueNotFound,
     AmazonSqsBackend,
