@@ -3,7 +3,7 @@ queue, a deleted bot loses its queue credentials, and a notification is e-mailed
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
@@ -14,7 +14,7 @@ from qalx_server.auth.principal import Principal
 from qalx_server.notifications import InvalidNotification, Notifier, check_notification
 from qalx_server.notifications import deliveries as notification_deliveries
 from qalx_server.queue_model import DEFAULT_MAX_RECEIVE_COUNT, DEFAULT_VISIBILITY_TIMEOUT
-from qalx_server.queueing import Company, QueueBackend
+from qalx_server.queueing import Company, QueueAccess, QueueBackend
 from qalx_server.store.query import from_python
 
 from .failures import JobFailures
@@ -55,6 +55,12 @@ class Hooks:
     ) -> Mapping[str, Any] | None:
         """Keys added to the answer's `info` (computed per answer, never stored)."""
         return None
+
+    def infos(
+        self, conn: Connection, who: Principal, page: Sequence[Stored], base_url: str
+    ) -> list[Mapping[str, Any] | None]:
+        """`info` for each entity of a listed page, in order (a type may answer them at once)."""
+        return [self.info(conn, who, stored, base_url) for stored in page]
 
     def shown(self, doc: dict[str, Any]) -> dict[str, Any]:
         """The document as answered (before any projection); `doc` is the caller's copy."""
@@ -126,26 +132,39 @@ class QueueHooks(Hooks):
     def info(
         self, conn: Connection, who: Principal, stored: Stored, base_url: str
     ) -> Mapping[str, Any] | None:
-        if stored.archived:
-            return None
+        return self.infos(conn, who, [stored], base_url)[0]
+
+    def infos(
+        self, conn: Connection, who: Principal, page: Sequence[Stored], base_url: str
+    ) -> list[Mapping[str, Any] | None]:
+        """Each live queue's URL and credentials; one request's page shares one set of
+        credentials where the backend's cover every queue of the company (the broker's)."""
+        live = [stored for stored in page if not stored.archived]
         bot = who.guid if who.is_bot else None
-        access = self.backend.access(
-            conn, _company(who), stored.doc["name"], bot_guid=bot, base_url=base_url
+        names = [stored.doc["name"] for stored in live]
+        accesses = self.backend.access_many(
+            conn, _company(who), names, bot_guid=bot, base_url=base_url
         )
-        credentials = access.credentials
-        extra: dict[str, Any] = {
-            "queue_url": access.queue_url,
-            "credentials": {
-                "ACCESS_KEY_ID": credentials.access_key_id,
-                "SECRET_ACCESS_KEY": credentials.secret_access_key,
-                "SESSION_TOKEN": credentials.session_token,
-                "EXPIRATION": from_python(credentials.expiration),
-            },
-            "region": access.region,
-        }
-        if access.endpoint_url is not None:
-            extra["endpoint_url"] = access.endpoint_url
-        return extra
+        shown = iter([_shown_access(access) for access in accesses])
+        return [None if stored.archived else next(shown) for stored in page]
+
+
+def _shown_access(access: QueueAccess) -> dict[str, Any]:
+    """A queue's `info` keys: where it is and how to reach it."""
+    credentials = access.credentials
+    extra: dict[str, Any] = {
+        "queue_url": access.queue_url,
+        "credentials": {
+            "ACCESS_KEY_ID": credentials.access_key_id,
+            "SECRET_ACCESS_KEY": credentials.secret_access_key,
+            "SESSION_TOKEN": credentials.session_token,
+            "EXPIRATION": from_python(credentials.expiration),
+        },
+        "region": access.region,
+    }
+    if access.endpoint_url is not None:
+        extra["endpoint_url"] = access.endpoint_url
+    return extra
 
 
 class BotHooks(Hooks):

@@ -376,9 +376,9 @@ class EntityService:
         with self.db.write() if hooks.writes_on_read else self.db.read() as conn:
             rows = conn.execute(page).all()
             count = int(conn.execute(total).scalar_one())
-            for row in rows:
-                stored = Stored(row.id, row.guid, row.doc, row.file_key, row.archived)
-                info = hooks.info(conn, principal, stored, base_url)
+            listed = [Stored(row.id, row.guid, row.doc, row.file_key, row.archived) for row in rows]
+            infos = hooks.infos(conn, principal, listed, base_url)  # one batch per page
+            for stored, info in zip(listed, infos, strict=True):
                 data.append(
                     self.render(kind, stored, Rendering(base_url, fields=fields, extra_info=info))
                 )

@@ -24,7 +24,7 @@ import json
 import logging
 import re
 import uuid
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
@@ -292,6 +292,20 @@ class AmazonSqsBackend:
             endpoint_url=self._endpoint_url,
             region=self._region,
         )
+
+    def access_many(
+        self,
+        conn: Connection,
+        company: Company,
+        names: Sequence[str],
+        *,
+        bot_guid: str | None,
+        base_url: str,
+    ) -> list[QueueAccess]:
+        """`access` for each queue: each set of STS credentials is limited to its one queue."""
+        return [
+            self.access(conn, company, name, bot_guid=bot_guid, base_url=base_url) for name in names
+        ]
 
     def stats(self, conn: Connection, company: Company, name: str) -> QueueStats:
         """SQS's approximate counts; the oldest message's age needs CloudWatch, so it is None."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Protocol
 
 import attrs
@@ -75,6 +75,18 @@ class QueueBackend(Protocol):
         base_url: str,
     ) -> QueueAccess:
         """The queue's URL and fresh credentials scoped to this company (and bot)."""
+
+    def access_many(
+        self,
+        conn: Connection,
+        company: Company,
+        names: Sequence[str],
+        *,
+        bot_guid: str | None,
+        base_url: str,
+    ) -> list[QueueAccess]:
+        """`access` for each of `names` (a page of queues), in order; a backend whose
+        credentials cover every queue of the company issues them once."""
 
     def stats(self, conn: Connection, company: Company, name: str) -> QueueStats: ...
 

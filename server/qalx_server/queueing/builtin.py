@@ -3,7 +3,7 @@ spoken to over SQS at `<server>/sqs`."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 
 from sqlalchemy import Connection
@@ -68,6 +68,29 @@ class BuiltinQueueBackend:
             endpoint_url=broker.endpoint_url(base_url),
             region=self.region,
         )
+
+    def access_many(
+        self,
+        conn: Connection,
+        company: Company,
+        names: Sequence[str],
+        *,
+        bot_guid: str | None,
+        base_url: str,
+    ) -> list[QueueAccess]:
+        """One set of credentials for the page: the broker's cover all the company's queues."""
+        if not names:
+            return []
+        credentials = self.broker.issue_credentials(conn, company.id, bot_guid=bot_guid)
+        return [
+            QueueAccess(
+                queue_url=broker.qalx_queue_url(company.guid, name, base_url=base_url),
+                credentials=credentials,
+                endpoint_url=broker.endpoint_url(base_url),
+                region=self.region,
+            )
+            for name in names
+        ]
 
     def stats(self, conn: Connection, company: Company, name: str) -> QueueStats:
         with _known(name):

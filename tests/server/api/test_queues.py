@@ -8,6 +8,7 @@ from typing import Any
 
 import boto3
 import pytest
+import sqlalchemy as sa
 from botocore.exceptions import ClientError
 from mypy_boto3_sqs import SQSClient
 
@@ -24,6 +25,7 @@ from qalx_api_client.api.queue import (
     replay_dead_letters,
     update_queue,
 )
+from qalx_server.store.tables import broker_credentials
 
 from .conftest import Tenant
 from .helpers import doc, error, ok, present, query, uuid_of
@@ -98,6 +100,36 @@ def test_every_queue_answer_carries_working_sqs_access(tenant: Tenant) -> None:
         QueueUrl=info["queue_url"], AttributeNames=["All"]
     )
     assert attributes["Attributes"]["VisibilityTimeout"] == "30"
+
+
+def test_a_page_of_queues_issues_one_set_of_credentials_that_reaches_each(
+    tenant: Tenant,
+) -> None:
+    names = [f"page-{n}" for n in range(5)]
+    for name in names:
+        _queue(tenant, name)
+    with tenant.live.server.db.read() as conn:
+        before = conn.execute(
+            sa.select(sa.func.count()).select_from(broker_credentials)
+        ).scalar_one()
+    listed = ok(
+        list_queues.sync_detailed(
+            client=tenant.client, query=query({"name": {"$in": names}}), limit=10
+        )
+    )
+    with tenant.live.server.db.read() as conn:
+        after = conn.execute(
+            sa.select(sa.func.count()).select_from(broker_credentials)
+        ).scalar_one()
+    assert after == before + 1
+    infos = [doc(queue)["info"] for queue in listed.data]
+    assert len(infos) == len(names)
+    assert len({info["credentials"]["ACCESS_KEY_ID"] for info in infos}) == 1
+    for info in infos:  # each queue is reached with the page's credentials
+        guid = str(uuid.uuid4())
+        _send(_sqs(info), info["queue_url"], guid)
+        got = _sqs(info).receive_message(QueueUrl=info["queue_url"], WaitTimeSeconds=1)
+        assert json.loads(got["Messages"][0]["Body"])["entity_guid"] == guid
 
 
 def test_bot_tokens_get_credentials_that_die_with_the_bot(tenant: Tenant) -> None:
