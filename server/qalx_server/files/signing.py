@@ -11,6 +11,7 @@ import base64
 import contextlib
 import hashlib
 import hmac
+import math
 import os
 import re
 import secrets
@@ -43,8 +44,9 @@ class UrlSigner:
         self._clock = clock
 
     def expiry(self, expires_in: int) -> int:
-        """The absolute expiry (Unix seconds) of a URL valid for ``expires_in`` seconds."""
-        return int(self._clock()) + expires_in
+        """The absolute expiry (Unix seconds) of a URL valid for at least ``expires_in`` seconds
+        (rounded up: truncating could leave a one-second URL almost no time at all)."""
+        return math.ceil(self._clock()) + expires_in
 
     def sign(self, method: str, key: str, expires: int, *, filename: str | None = None) -> str:
         """The URL-safe base64 signature (43 characters) for these values."""

@@ -304,7 +304,7 @@ def test_urls_expire_after_expires_in(tmp_path: Path, live_server: LiveServer) -
     store.write_bytes(key, b"soon gone")
     url = store.get_url(key, base_url=base_url)
     expires = int(parse_qs(urlsplit(url).query)["expires"][0])
-    assert expires - time.time() <= 1
+    assert 0.9 < expires - time.time() <= 2  # at least the second asked for, rounded up
     with httpx.Client() as http:
         assert get(http, url).status_code == 200
         time.sleep(max(0.0, expires + 1.05 - time.time()))
