@@ -3,7 +3,7 @@ with the line of the plan file it is on.
 
 The plan's shape is the spec's `FactoryPlan` schema, which codegen copies to
 `qalx_api_client/schemas/factory_plan.json`; the rules JSON Schema cannot state are checked
-here and, the same way, in the server's qalx_server/checks.py (the two cannot share code;
+here and, the same way, in the server's qalx_server/entities/checks.py (the two cannot share code;
 tests/factories/plan_cases.py is the table of cases both must agree on).
 """
 

@@ -27,10 +27,18 @@ from qalx_server.api.handlers import (
     build_waiting_handlers,
 )
 from qalx_server.api.operations import Operation, compile_operations
-from qalx_server.api.schemas import check, problems
+from qalx_server.api.schemas import check
 from qalx_server.auth import Authenticator, AuthError
 from qalx_server.broker import Broker
 from qalx_server.entities import querying
+from qalx_server.entities.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    KeyReused,
+    NotFound,
+    Refused,
+)
 from qalx_server.entities.failures import JobFailures
 from qalx_server.entities.hooks import BotHooks, NotificationHooks, QueueHooks
 from qalx_server.entities.idempotency import Idempotency
@@ -47,10 +55,26 @@ from qalx_server.queueing.builtin import BuiltinQueueBackend
 from qalx_server.settings import Settings
 from qalx_server.spec import spec_text
 from qalx_server.store.database import Database
+from qalx_server.validation import problems
 
 log = logging.getLogger("qalx_server")
 
 JSON_TYPES = ("application/json", "+json")
+
+# How each lower layer's refusal is answered: the first row naming a class the error is an
+# instance of gives the status, and the code unless the row leaves it to the error's own
+# (entities' refusals carry theirs). One table, because one exception can be several of
+# these; 5xx rows are logged.
+REFUSALS: tuple[tuple[type[Exception], int, str | None], ...] = (
+    (Invalid, 400, None),
+    (Forbidden, 403, None),
+    (NotFound, 404, None),
+    (Conflict, 409, None),
+    (KeyReused, 422, None),
+    (QueueNotFound, 404, "not_found"),
+    (QueueConflict, 409, "conflict"),
+    (QueueUnavailable, 503, "queue_unavailable"),
+)
 
 
 class QalxServer:
@@ -189,9 +213,10 @@ def create_app(settings: Settings, files: FileStore | None = None) -> Starlette:
         lifespan=lifespan,
         exception_handlers={
             ApiError: _api_error,
-            QueueNotFound: _queue_error,
-            QueueConflict: _queue_error,
-            QueueUnavailable: _queue_error,
+            Refused: _refused,
+            QueueNotFound: _refused,
+            QueueConflict: _refused,
+            QueueUnavailable: _refused,
             HTTPException: _http_error,
             Exception: _internal_error,
         },
@@ -313,15 +338,23 @@ async def _api_error(request: Request, exc: Exception) -> Response:
     return exc.response()
 
 
-async def _queue_error(request: Request, exc: Exception) -> Response:
-    """Queue backend failures as Error JSON (the backend's message names queue and cause).
-    Decided here, not by handler lookup, as one exception can be several of these."""
-    if isinstance(exc, QueueNotFound):
-        return ApiError(404, "not_found", str(exc)).response()
-    if isinstance(exc, QueueConflict):
-        return ApiError(409, "conflict", str(exc)).response()
-    log.error("queue backend failed on %s %s: %s", request.method, request.url.path, exc)
-    return ApiError(503, "queue_unavailable", str(exc)).response()
+async def _refused(request: Request, exc: Exception) -> Response:
+    """A refusal as Error JSON, by the REFUSALS table (a queue backend's message names the
+    queue and the cause)."""
+    return _answer_refusal(exc, request).response()
+
+
+def _answer_refusal(exc: Exception, request: Request | None = None) -> ApiError:
+    found = next((row for row in REFUSALS if isinstance(exc, row[0])), None)
+    if found is None:
+        raise TypeError(f"no answer for {type(exc).__name__}") from exc
+    _, status, code = found
+    if status >= 500:
+        where = f"{request.method} {request.url.path}" if request else "a request"
+        log.error("%s failed on %s: %s", type(exc).__name__, where, exc)
+    if isinstance(exc, Refused):
+        return ApiError(status, code or exc.code, exc.detail, exc.problems)
+    return ApiError(status, code or "refused", str(exc))
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -1,5 +1,6 @@
 """The plans both halves must judge alike: the SDK's check (qalx/factories/_plan.py) and the
-server's (qalx_server/checks.py) each run every case, so neither can drift from the other."""
+server's (qalx_server/entities/checks.py) each run every case, so neither can drift from the
+other."""
 
 # ruff: noqa: E501 - one case a line reads best as a table
 

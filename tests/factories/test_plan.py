@@ -14,7 +14,7 @@ from qalx.errors import QalxAPIResponseError, QalxFactoryError, QalxFactoryValid
 from qalx.factories import Factory
 from qalx.factories._factory import _refusal
 from qalx.factories._plan import plan_problems, read_plan
-from qalx_server import checks
+from qalx_server.entities import checks
 
 from .plan_cases import CASES, Case
 

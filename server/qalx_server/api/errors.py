@@ -29,10 +29,7 @@ class ApiError(Exception):
         self.headers = headers
 
     def document(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"detail": self.detail, "code": self.code}
-        if self.errors:
-            body["errors"] = self.errors
-        return body
+        return error_document(self.code, self.detail, self.errors)
 
     def response(self) -> Response:
         return Response(
@@ -41,6 +38,16 @@ class ApiError(Exception):
             media_type="application/json",
             headers=self.headers,
         )
+
+
+def error_document(
+    code: str, detail: str, errors: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
+    """The spec's `Error`: an answer's body, or one entry of a bulk create's `errors`."""
+    body: dict[str, Any] = {"detail": detail, "code": code}
+    if errors:
+        body["errors"] = errors
+    return body
 
 
 def bad_request(detail: str, errors: list[dict[str, str]] | None = None) -> ApiError:

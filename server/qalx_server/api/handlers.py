@@ -11,15 +11,21 @@ from starlette.datastructures import Headers
 
 from qalx_server import __version__
 from qalx_server.auth.principal import Principal
-from qalx_server.checks import validate_plan, validate_tags
+from qalx_server.entities.checks import validate_plan, validate_tags
 from qalx_server.entities.idempotency import HEADER, Idempotency, Once, Write
 from qalx_server.entities.kinds import KINDS
 from qalx_server.entities.queues import QueueOperations
-from qalx_server.entities.service import MAX_BULK, EntityService
+from qalx_server.entities.service import EntityService
 from qalx_server.entities.workers import WorkerService
+from qalx_server.spec import load_spec
+from qalx_server.validation import problems, validator
 
-from .errors import bad_request
+from .errors import bad_request, error_document
 from .schemas import check
+
+MAX_BULK: int = load_spec()["components"]["schemas"]["ItemBulkCreate"]["properties"]["items"][
+    "maxItems"
+]
 
 PLURAL = {
     "item": "items",
@@ -87,7 +93,7 @@ def build_handlers(
 
         def write(conn: Connection) -> tuple[int, Any]:
             if bulk:
-                return 200, entities.bulk_create(call.principal, call.body, call.base_url, conn)
+                return 200, _bulk_create(entities, call, conn)
             return 201, entities.create(call.principal, "item", call.body, call.base_url, conn)
 
         operation = "create_item bulk" if bulk else "create_item"
@@ -221,6 +227,33 @@ def _entity_handlers(
         f"delete_{entity_type}": delete,
         f"list_{plural}": list_,
         f"aggregate_{plural}": aggregate,
+    }
+
+
+def _bulk_create(entities: EntityService, call: Call, conn: Connection) -> dict[str, Any]:
+    """Each item is checked on its own: those that pass are created, and each of the rest
+    is answered under `errors` by its index, as the error a single create would get."""
+    item_check = validator("ItemCreate")
+    errors: dict[int, dict[str, Any]] = {}
+    valid: list[tuple[int, dict[str, Any]]] = []
+    for index, item in enumerate(call.body["items"]):
+        if item_check.is_valid(item):
+            valid.append((index, item))
+            continue
+        found = problems(item_check, item, f"items.{index}")
+        errors[index] = error_document(
+            "invalid", f"{found[0]['field']}: {found[0]['detail']}", found
+        )
+    created, refused = entities.bulk_create(
+        call.principal, valid, call.body.get("tags"), call.base_url, conn
+    )
+    for index, refusal in refused.items():
+        errors[index] = error_document(refusal.code, refusal.detail, refusal.problems)
+    return {
+        "items": created,
+        "errors": {str(index): errors[index] for index in sorted(errors)},
+        "items_created": len(created),
+        "items_errored": len(errors),
     }
 
 

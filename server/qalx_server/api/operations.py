@@ -12,9 +12,9 @@ from jsonschema.protocols import Validator
 from starlette.datastructures import QueryParams
 
 from qalx_server.spec import load_spec
+from qalx_server.validation import problems, validator_for
 
 from .errors import bad_request
-from .schemas import problems, validator_for
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 

@@ -1,5 +1,6 @@
 """What some entity types do beyond storing their document: a queue entity owns a broker
-queue, a deleted bot loses its queue credentials, and a notification is e-mailed."""
+queue, a deleted bot loses its token and its queue credentials, and a notification is
+e-mailed."""
 
 from __future__ import annotations
 
@@ -8,8 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from qalx_server.api.errors import ApiError, bad_request
-from qalx_server.auth.admin import create_bot_token
+from qalx_server.auth.admin import create_bot_token, revoke_bot_tokens
 from qalx_server.auth.principal import Principal
 from qalx_server.notifications import InvalidNotification, Notifier, check_notification
 from qalx_server.notifications import deliveries as notification_deliveries
@@ -17,6 +17,7 @@ from qalx_server.queue_model import DEFAULT_MAX_RECEIVE_COUNT, DEFAULT_VISIBILIT
 from qalx_server.queueing import Company, QueueAccess, QueueBackend
 from qalx_server.store.query import from_python
 
+from .errors import Invalid
 from .failures import JobFailures
 from .records import Stored
 from .seen import Liveness
@@ -71,8 +72,8 @@ def _company(who: Principal) -> Company:
     return Company(who.company_id, who.company_guid)
 
 
-def _backend_error(exc: Exception) -> ApiError:
-    return bad_request(f"queue: {exc}")
+def _backend_error(exc: Exception) -> Invalid:
+    return Invalid(f"queue: {exc}")
 
 
 class QueueHooks(Hooks):
@@ -115,7 +116,7 @@ class QueueHooks(Hooks):
         base_url: str,
     ) -> None:
         if stored.doc.get("name") != before.get("name"):
-            raise bad_request(
+            raise Invalid(
                 f"name: a queue cannot be renamed (from {before.get('name')!r}); "
                 "create a new queue instead"
             )
@@ -183,6 +184,7 @@ class BotHooks(Hooks):
 
     def removing(self, conn: Connection, who: Principal, stored: Stored, *, deleting: bool) -> None:
         if deleting:
+            revoke_bot_tokens(conn, stored.guid)
             self.backend.revoke(conn, bot_guid=stored.guid)
 
 
@@ -199,7 +201,7 @@ class NotificationHooks(Hooks):
             check_notification(doc)
         except InvalidNotification as exc:
             errors = [{"field": f"body.{exc.field}", "detail": exc.detail}]
-            raise bad_request(str(exc), errors) from None
+            raise Invalid(str(exc), errors) from None
 
     def inserted(
         self, conn: Connection, who: Principal, stored: Stored, base_url: str

@@ -21,11 +21,12 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from qalx_server.api.errors import ApiError, bad_request
 from qalx_server.auth.principal import Principal
 from qalx_server.store.database import Database
 from qalx_server.store.expiry import Sweeper, now_ms
 from qalx_server.store.tables import idempotency_keys as keys
+
+from .errors import Conflict, Invalid, KeyReused
 
 log = logging.getLogger("qalx_server")
 
@@ -50,7 +51,7 @@ class Once:
         if key is None:
             return None
         if not 1 <= len(key) <= MAX_KEY:
-            raise bad_request(f"Idempotency-Key: must be 1 to {MAX_KEY} characters")
+            raise Invalid(f"Idempotency-Key: must be 1 to {MAX_KEY} characters")
         text = orjson.dumps([operation, body], option=orjson.OPT_SORT_KEYS)
         return cls(key, hashlib.sha256(text).hexdigest())
 
@@ -105,9 +106,7 @@ class Idempotency:
                 return self._replay(found, once)
             conn.execute(sa.delete(keys).where(mine))  # expired (or its holder rolled back)
             if not self._claim(conn, row):
-                raise ApiError(
-                    409, "conflict", f"Idempotency-Key {once.key!r}: a request with it is running"
-                )
+                raise _running(once)
         status, body = write(conn)
         conn.execute(_ANSWER, {**row, "status": status, "answer": body})
         return status, body
@@ -120,14 +119,14 @@ class Idempotency:
     @staticmethod
     def _replay(found: Any, once: Once) -> tuple[int, Any]:
         if found.fingerprint != once.fingerprint:
-            raise ApiError(
-                422,
-                "idempotency_key_reused",
+            raise KeyReused(
                 f"Idempotency-Key {once.key!r} was already used with a different request "
                 "(another operation or body); send a new key for a new request",
             )
         if found.status is None:  # never committed so: the row and its answer go together
-            raise ApiError(
-                409, "conflict", f"Idempotency-Key {once.key!r}: a request with it is running"
-            )
+            raise _running(once)
         return int(found.status), found.answer
+
+
+def _running(once: Once) -> Conflict:
+    return Conflict(f"Idempotency-Key {once.key!r}: a request with it is running")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import functools
+from collections.abc import Callable
 from typing import Any, Literal
 
 import attrs
@@ -13,12 +14,17 @@ import attrs
 from qalx_server.queue_model import DEFAULT_VISIBILITY_TIMEOUT
 from qalx_server.spec import load_spec
 
+from .errors import Invalid
 from .seen import FRESH
 
 Required = dict[str, tuple[str, ...]]
 """Dotted path inside an answer ("" for the top) -> the keys an object there must carry."""
 
 EntityType = Literal["item", "set", "group", "blueprint", "queue", "bot", "factory", "notification"]
+
+
+def _no_rule(doc: dict[str, Any]) -> None:
+    """Most types have no rule of their own on a document."""
 
 
 @attrs.frozen
@@ -31,8 +37,15 @@ class Kind:
     """The key holding the entity's file record (`file` on items, `plan` on factories)."""
     ref_maps: tuple[str, ...] = ()
     """Keys mapping names to entity guids (set `items`, group `sets`), stored as `$uuid`."""
+    ref_lists: tuple[str, ...] = ()
+    """Keys holding lists of such mappings (a factory's `bots`), stored the same way."""
     unique_name: bool = False
     """Names are unique per company among entities not archived (409 on a clash)."""
+    bots_may_create: bool = True
+    """False for bots: a bot token cannot make another bot (403), only a user's can."""
+    settle: Callable[[dict[str, Any]], None] = _no_rule
+    """The type's own rule on a whole document about to be stored: completes it, or raises
+    `Invalid` naming what is wrong."""
     ignored_on_create: frozenset[str] = frozenset({"encrypt"})
     ignored_on_update: frozenset[str] = frozenset({"encrypt"})
 
@@ -90,6 +103,14 @@ def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+def _blueprint_entity_type(doc: dict[str, Any]) -> None:
+    """A blueprint checks entities of the type its schema names, and says so at the top."""
+    schema = doc.get("schema")
+    if not isinstance(schema, dict) or "entity_type" not in schema:
+        raise Invalid("schema: a blueprint schema must contain 'entity_type'")
+    doc.setdefault("entity_type", schema["entity_type"])
+
+
 _COMMON: dict[str, Any] = {"meta": {}, "tags": []}
 
 KINDS: dict[str, Kind] = {
@@ -104,7 +125,14 @@ KINDS: dict[str, Kind] = {
         ),
         Kind("set", "SetWrite", "SetWrite", {"items": {}, **_COMMON}, ref_maps=("items",)),
         Kind("group", "GroupWrite", "GroupWrite", {"sets": {}, **_COMMON}, ref_maps=("sets",)),
-        Kind("blueprint", "BlueprintCreate", "BlueprintUpdate", {**_COMMON}, unique_name=True),
+        Kind(
+            "blueprint",
+            "BlueprintCreate",
+            "BlueprintUpdate",
+            {**_COMMON},
+            unique_name=True,
+            settle=_blueprint_entity_type,
+        ),
         Kind(
             "queue",
             "QueueCreate",
@@ -117,6 +145,7 @@ KINDS: dict[str, Kind] = {
             "BotCreate",
             "BotUpdate",
             {"config": {}, "host": {}, "workers": [], "state": "idle", "status": {}, **_COMMON},
+            bots_may_create=False,
             # workers change only through replace-workers and the worker endpoints
             ignored_on_update=frozenset({"encrypt", "workers"}),
         ),
@@ -133,6 +162,7 @@ KINDS: dict[str, Kind] = {
                 **_COMMON,
             },
             file_field="plan",
+            ref_lists=("bots",),
             # pyqalx sends these artefacts on create; plans are never encrypted
             ignored_on_create=frozenset({"encrypt", "data", "file_key"}),
         ),

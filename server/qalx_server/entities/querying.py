@@ -13,8 +13,9 @@ from typing import Any
 from sqlalchemy import ColumnElement
 
 from qalx_server import jsonio
-from qalx_server.api.errors import ApiError, bad_request
 from qalx_server.store import query as engine
+
+from .errors import Invalid, UnsupportedOperator
 
 REWRITE = engine.qalx_rewrite_path
 
@@ -26,9 +27,9 @@ def parse_query_text(text: str | None) -> dict[str, Any]:
     try:
         parsed = jsonio.loads(text.encode())
     except ValueError as exc:
-        raise bad_request(f"query parameter 'query' is not JSON: {exc}") from None
+        raise Invalid(f"query parameter 'query' is not JSON: {exc}") from None
     if not isinstance(parsed, dict):
-        raise bad_request("query parameter 'query' must be a JSON object (a MongoDB filter)")
+        raise Invalid("query parameter 'query' must be a JSON object (a MongoDB filter)")
     filt: dict[str, Any] = canonical(parsed, "query parameter 'query'")
     return filt
 
@@ -37,13 +38,13 @@ def canonical(value: Any, where: str) -> Any:
     try:
         return engine.canonical(value)
     except engine.QueryError as exc:
-        raise bad_request(f"{where}: {exc}") from None
+        raise Invalid(f"{where}: {exc}") from None
 
 
-def query_error(exc: engine.QueryError) -> ApiError:
+def query_error(exc: engine.QueryError) -> Invalid:
     if isinstance(exc, engine.UnsupportedOperator):
-        return ApiError(400, "unsupported_operator", str(exc))
-    return bad_request(f"query: {exc}")
+        return UnsupportedOperator(str(exc))
+    return Invalid(f"query: {exc}")
 
 
 def compile_filter(filt: Mapping[str, Any], doc: ColumnElement[Any], dialect: str) -> Any:
@@ -83,7 +84,7 @@ def projector(
     try:
         project = engine.compile_projection([*names, *dict.fromkeys(keep)], REWRITE)
     except engine.QueryError as exc:
-        raise bad_request(f"fields: {exc}") from None
+        raise Invalid(f"fields: {exc}") from None
     return project
 
 
@@ -94,7 +95,7 @@ def order_by(
     try:
         return list(engine.compile_sort(list(keys), doc, dialect, REWRITE, tiebreak=[tiebreak]))
     except engine.QueryError as exc:
-        raise bad_request(f"sort: {exc}") from None
+        raise Invalid(f"sort: {exc}") from None
 
 
 def python_order(docs: list[dict[str, Any]], keys: Sequence[str]) -> list[dict[str, Any]]:
@@ -102,7 +103,7 @@ def python_order(docs: list[dict[str, Any]], keys: Sequence[str]) -> list[dict[s
     try:
         parsed = engine.parse_sort(list(keys), REWRITE)
     except engine.QueryError as exc:
-        raise bad_request(f"sort: {exc}") from None
+        raise Invalid(f"sort: {exc}") from None
     ordered: list[dict[str, Any]] = engine.python_sort(docs, parsed)
     return ordered
 
@@ -112,7 +113,7 @@ def parse_pipeline(text: str) -> engine.Pipeline:
     try:
         raw = jsonio.loads(text.encode())
     except ValueError as exc:
-        raise bad_request(f"aggregate: the pipeline is not JSON: {exc}") from None
+        raise Invalid(f"aggregate: the pipeline is not JSON: {exc}") from None
     try:
         return engine.parse_pipeline(canonical(raw, "aggregate"), REWRITE)
     except engine.QueryError as exc:

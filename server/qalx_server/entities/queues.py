@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from qalx_server.api.errors import ApiError
 from qalx_server.auth.principal import Principal
 from qalx_server.queueing import Company, QueueBackend
 from qalx_server.store.query import from_python
 
+from .errors import Invalid, NotFound
 from .failures import Failure, JobFailures
 from .service import EntityService
 
@@ -53,7 +53,7 @@ class QueueOperations:
         """`_queue`, and the entity's row id (what failure records are kept under)."""
         stored = self.entities.load(conn, who, "queue", guid, lock=lock)
         if stored.archived:
-            raise ApiError(404, "not_found", f"queue {guid!r} is archived: it has no messages")
+            raise NotFound(f"queue {guid!r} is archived: it has no messages")
         return Company(who.company_id, who.company_guid), str(stored.doc["name"]), stored.id
 
     def stats(self, who: Principal, guid: str) -> dict[str, Any]:
@@ -94,7 +94,7 @@ class QueueOperations:
     def replay(self, who: Principal, guid: str, body: dict[str, Any]) -> dict[str, Any]:
         ids = body.get("message_ids")
         if not body.get("all") and not ids:
-            raise ApiError(400, "invalid", "say which dead letters to replay: message_ids or all")
+            raise Invalid("say which dead letters to replay: message_ids or all")
         with self.entities.db.write() as conn:
             company, name, queue_id = self._queue_row(conn, who, guid, lock=True)
             moved = self.backend.replay(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -19,11 +19,15 @@ class Stored:
     archived: bool
 
 
+Projector = Callable[[dict[str, Any]], dict[str, Any]]
+"""A compiled `fields` projection: built once per request, applied to each answer."""
+
+
 @attrs.frozen
 class Rendering:
     """How to answer with a document: where the server is, and what to add or keep."""
 
     base_url: str
     put_url: bool = False
-    fields: tuple[str, ...] = ()
+    project: Projector | None = None
     extra_info: Mapping[str, Any] | None = None

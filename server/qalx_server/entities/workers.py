@@ -10,17 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from qalx_server.api.errors import forbidden, not_found
 from qalx_server.auth.principal import Principal
 from qalx_server.guids import new_guid, wire
 from qalx_server.store import query as engine
 
 from . import querying
+from .errors import Forbidden, NotFound
 from .kinds import KINDS, WORKER_DEFAULTS, worker_required
 from .listing import envelope
 from .records import Rendering, Stored
 from .seen import Liveness, now_ms, seen_ms, seen_stamp
-from .service import EntityService, now_date, stamp
+from .service import EntityService
+from .shaping import now_date, stamp
 from .signals import SignalWatch
 
 BOT = KINDS["bot"]
@@ -30,7 +31,7 @@ def _find(stored: Stored, worker_guid: str) -> dict[str, Any]:
     for worker in stored.doc.get("workers", []):
         if _guid(worker) == worker_guid:
             return dict(worker)
-    raise not_found("worker", worker_guid)
+    raise NotFound.entity("worker", worker_guid)
 
 
 def _guid(worker: dict[str, Any]) -> str | None:
@@ -68,7 +69,7 @@ class WorkerService:
         self, principal: Principal, bot_guid: str, count: int, base_url: str
     ) -> dict[str, Any]:
         if not (principal.is_bot and principal.guid == bot_guid):
-            raise forbidden("replacing a bot's workers needs that bot's own token")
+            raise Forbidden("replacing a bot's workers needs that bot's own token")
         with self.db.write() as conn:
             stored = self.entities.load(conn, principal, "bot", bot_guid, lock=True)
             gone = [g for g in map(_guid, stored.doc.get("workers", [])) if g]

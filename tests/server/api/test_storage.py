@@ -18,8 +18,8 @@ from qalx_api_client import models
 from qalx_api_client.api.bot import create_bot, get_bot, replace_bot_workers
 from qalx_api_client.api.item import aggregate_items, create_item
 from qalx_api_client.api.worker import update_worker
-from qalx_server.api.errors import ApiError
 from qalx_server.auth.principal import Principal
+from qalx_server.entities.errors import NotFound
 from qalx_server.entities.service import EntityService
 from qalx_server.files.local import LocalFileStore
 from qalx_server.store.database import Database
@@ -177,7 +177,7 @@ def test_entity_lookup_uses_the_guid_index_on_postgresql_without_statistics(
             sa.event.remove(db.engine, "before_cursor_execute", grab)
             with db.read() as conn:  # another company's guid, or another type's, is missing
                 for principal, entity_type in ((outsider, "item"), (who, "file")):
-                    with pytest.raises(ApiError):
+                    with pytest.raises(NotFound):
                         service.load(conn, principal, entity_type, guid)
             [(statement, params)] = statements
             with db.engine.connect() as conn:

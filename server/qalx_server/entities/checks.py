@@ -1,4 +1,5 @@
-"""`tags/validate` and `factory/validate`: rules the server enforces on tags and plans."""
+"""The rules the server enforces on tags and factory plans (`tags/validate`,
+`factory/validate`, and every write of a plan)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from typing import Any
 from jsonschema import ValidationError
 
 from qalx_server import jsonio
-from qalx_server.api.errors import bad_request
-from qalx_server.api.schemas import validator
+from qalx_server.validation import validator
+
+from .errors import Invalid
 
 MAX_TAG = 255
 
@@ -37,7 +39,7 @@ def tag_problems(tags: list[dict[str, str]]) -> list[dict[str, str]]:
 def validate_tags(tags: list[dict[str, str]]) -> dict[str, Any]:
     found = tag_problems(tags)
     if found:
-        raise bad_request(f"{found[0]['field']}: {found[0]['detail']}", found)
+        raise Invalid(f"{found[0]['field']}: {found[0]['detail']}", found)
     return {"tags": tags}
 
 
@@ -164,9 +166,8 @@ def validate_plan(text: str) -> dict[str, Any]:
     try:
         plan = jsonio.loads(text.encode())
     except ValueError as exc:
-        raise bad_request(f"plan: not JSON text: {exc}") from None
+        raise Invalid(f"plan: not JSON text: {exc}") from None
     found = plan_problems(plan)
     if found:
-        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-        raise bad_request(f"plan: {found[0]['field']}: {found[0]['detail']}{more}", found)
+        raise Invalid.naming(found, lead="plan: ")
     return {"valid": True}

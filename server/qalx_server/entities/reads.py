@@ -1,0 +1,108 @@
+"""Reading entities: one by guid, a filtered and sorted page, an aggregation pipeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from qalx_server.auth.principal import Principal
+from qalx_server.store.query.aggregate import MAX_DOCUMENTS
+from qalx_server.store.tables import entities
+
+from . import querying
+from .errors import Invalid
+from .kinds import KINDS
+from .listing import envelope
+from .records import Rendering, Stored
+from .rows import EntityRows
+
+_PAGE_COLUMNS = (
+    entities.c.id,
+    entities.c.guid,
+    entities.c.doc,
+    entities.c.file_key,
+    entities.c.archived,
+)
+
+
+class EntityReads(EntityRows):
+    def get(
+        self,
+        principal: Principal,
+        entity_type: str,
+        guid: str,
+        fields: list[str],
+        base_url: str,
+    ) -> dict[str, Any]:
+        kind = KINDS[entity_type]
+        hooks = self.hooks_for(kind)
+        project = querying.projector(fields, kind.required)
+        with self.db.write() if hooks.writes_on_read else self.db.read(snapshot=False) as conn:
+            stored = self.load(conn, principal, entity_type, guid)
+            info = hooks.info(conn, principal, stored, base_url)
+        return self.render(kind, stored, Rendering(base_url, project=project, extra_info=info))
+
+    def list(
+        self, principal: Principal, entity_type: str, params: dict[str, Any], base_url: str
+    ) -> dict[str, Any]:
+        kind = KINDS[entity_type]
+        filt = querying.parse_query_text(params.get("query"))
+        conditions = [
+            entities.c.company_id == principal.company_id,
+            entities.c.entity_type == entity_type,
+        ]
+        if not querying.mentions_archived(filt):
+            conditions.append(entities.c.archived.is_(False))
+        if filt:
+            conditions.append(querying.compile_filter(filt, entities.c.doc, self.db.dialect))
+        order = querying.order_by(
+            params.get("sort") or [], entities.c.doc, self.db.dialect, entities.c.id
+        )
+        page = (
+            sa.select(*_PAGE_COLUMNS)
+            .where(*conditions)
+            .order_by(*order)
+            .offset(params["skip"])
+            .limit(params["limit"])
+        )
+        total = sa.select(sa.func.count()).select_from(entities).where(*conditions)
+        hooks = self.hooks_for(kind)
+        project = querying.projector(params.get("fields") or (), kind.required)
+        with self.db.write() if hooks.writes_on_read else self.db.read() as conn:
+            rows = conn.execute(page).all()
+            count = int(conn.execute(total).scalar_one())
+            listed = [Stored(row.id, row.guid, row.doc, row.file_key, row.archived) for row in rows]
+            infos = hooks.infos(conn, principal, listed, base_url)  # one batch per page
+        data = [
+            self.render(kind, stored, Rendering(base_url, project=project, extra_info=info))
+            for stored, info in zip(listed, infos, strict=True)
+        ]
+        return envelope(data, count, params, entity_type)
+
+    def aggregate(
+        self, principal: Principal, entity_type: str, pipeline_text: str
+    ) -> dict[str, Any]:
+        pipeline = querying.parse_pipeline(pipeline_text)
+        conditions = [
+            entities.c.company_id == principal.company_id,
+            entities.c.entity_type == entity_type,
+            entities.c.archived.is_(False),
+        ]
+        match = pipeline.where(entities.c.doc, self.db.dialect)
+        if match is not None:  # leading $match stages run in the database
+            conditions.append(match)
+        query = (
+            sa.select(entities.c.doc)
+            .where(*conditions)
+            .order_by(entities.c.id)
+            .limit(MAX_DOCUMENTS + 1)
+        )
+        with self.db.read() as conn:
+            docs = [row.doc for row in conn.execute(query)]
+        if len(docs) > MAX_DOCUMENTS:
+            raise Invalid(
+                f"aggregate: more than {MAX_DOCUMENTS} {entity_type}s reach the stages "
+                "after the leading $match; narrow the $match"
+            )
+        return {"data": querying.run_pipeline(pipeline, docs)}
