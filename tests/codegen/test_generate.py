@@ -40,10 +40,6 @@ def test_committed_client_matches_the_spec(fresh: Path) -> None:
     assert generate.differences(fresh, generate.TARGET) == []
 
 
-def test_generated_package_is_typed(fresh: Path) -> None:
-    assert (fresh / "py.typed").is_file()
-
-
 def test_differences_names_the_edited_file(fresh: Path, tmp_path: Path) -> None:
     edited = tmp_path / "pkg"
     shutil.copytree(fresh, edited)

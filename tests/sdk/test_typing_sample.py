@@ -1,5 +1,6 @@
 """The SDK's types are precise for a downstream project: mypy --strict passes the sample in
-tests/typing_sample, and rejects code that gets those types wrong (so they are not Any)."""
+tests/typing_sample, and rejects code that gets those types wrong (so they are not Any);
+the generated client's too (it ships `py.typed`, or its imports would be untyped)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ WRONG = """\
 from uuid import UUID
 
 from qalx import Item, QalxListEntity, QalxSession, Queue, QueueMessage
+from qalx_api_client import Client
+from qalx_api_client.api.health import get_health
 
 
 def wrong(session: QalxSession, guid: UUID, queue: Queue) -> None:
@@ -36,6 +39,7 @@ def wrong(session: QalxSession, guid: UUID, queue: Queue) -> None:
     session.item.get(guid, fields=3)  # WRONG: "fields" to "get" of "QalxItem"
     session.worker.get_signal(session.worker.get(guid, guid), guid).stop()  # WRONG: not callable
     reveal_type(session.item.get(guid))  # WRONG: Revealed type is "qalx.entities._types.Item"
+    m: str = get_health.sync(client=Client("http://x"))  # WRONG: "Error | Health | None"
 """
 
 

@@ -91,7 +91,9 @@ def test_projection_examples() -> None:
     }
     assert compile_projection(None) is None
     assert compile_projection([]) is None
-    assert compile_projection("a,b") is not None
+    project = compile_projection("a,b")  # one comma-separated text, as the API's `fields`
+    assert project is not None
+    assert project({"guid": 1, "a": 1, "b": {"x": 2}, "c": 3}) == {"guid": 1, "a": 1, "b": {"x": 2}}
 
 
 @pytest.mark.parametrize("bad", [["a..b"], ["$a"], [3], ["a.$"]])

@@ -31,7 +31,7 @@ from qalx_server.queueing.amazon import (
     amazon_backend_from_settings,
     session_policy,
 )
-from qalx_server.queueing.backend import Company, QueueAccess, QueueBackend
+from qalx_server.queueing.backend import Company, QueueAccess
 from tests.support.moto import ACCESS_KEY, REGION, SECRET_KEY, Aws
 
 from .conftest import BASE_URL, client_for, make_backend
@@ -104,11 +104,6 @@ def body(guid: str) -> str:
 def attributes(aws: Aws, url: str) -> dict[str, str]:
     found = aws.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
     return {str(key): value for key, value in found.items()}
-
-
-def test_it_is_a_queue_backend(backend: AmazonSqsBackend, conn: sa.Connection) -> None:
-    typed: QueueBackend = backend  # mypy checks the shape against the Protocol
-    typed.revoke(conn, bot_guid=uuid.uuid4().hex)  # a no-op: STS sessions lapse, not revoke
 
 
 # -- create / delete ------------------------------------------------------------------------
