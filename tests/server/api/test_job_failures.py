@@ -17,10 +17,11 @@ from qalx_api_client.api.queue import (
     replay_dead_letters,
 )
 from qalx_server.store.tables import companies, queue_failures
+from tests.support.queues import client_from_info, job_body, send_like_pyqalx
 
 from .conftest import Tenant
 from .helpers import error, ok, present, uuid_of
-from .test_queues import _queue, _send, _sqs
+from .test_queues import _queue
 
 
 def _bot(tenant: Tenant) -> tuple[AuthenticatedClient, str]:
@@ -32,7 +33,7 @@ def _bot(tenant: Tenant) -> tuple[AuthenticatedClient, str]:
 
 def _receive(info: dict[str, Any]) -> dict[str, Any]:
     """One receive, released at once (as a failed job is), with its receive count."""
-    got = _sqs(info).receive_message(
+    got = client_from_info(info).receive_message(
         QueueUrl=info["queue_url"],
         VisibilityTimeout=0,
         WaitTimeSeconds=1,
@@ -56,7 +57,7 @@ def _letters(tenant: Tenant, queue: uuid.UUID) -> list[dict[str, Any]]:
 
 def _dead_letter_everything(info: dict[str, Any]) -> None:
     """The poll after the last allowed receive moves the messages (as SQS does)."""
-    assert "Messages" not in _sqs(info).receive_message(
+    assert "Messages" not in client_from_info(info).receive_message(
         QueueUrl=info["queue_url"], WaitTimeSeconds=0
     )
 
@@ -66,8 +67,9 @@ def test_the_dead_letter_listing_shows_the_recorded_failures(tenant: Tenant) -> 
     info, guid = created["info"], uuid.UUID(hex=created["guid"]["$uuid"])
     as_bot, bot_guid = _bot(tenant)
     worker, entity = uuid.uuid4(), uuid.uuid4()
-    _send(_sqs(info), info["queue_url"], str(entity))
-    _send(_sqs(info), info["queue_url"], str(uuid.uuid4()))  # fails without telling anyone
+    untold = str(uuid.uuid4())  # its job fails without telling anyone
+    send_like_pyqalx(client_from_info(info), info["queue_url"], job_body(str(entity)))
+    send_like_pyqalx(client_from_info(info), info["queue_url"], job_body(untold))
     recorded = []
     for _ in range(4):  # each received twice (maxReceiveCount=2), one failure told of
         message = _receive(info)
@@ -108,7 +110,7 @@ def test_the_dead_letter_listing_shows_the_recorded_failures(tenant: Tenant) -> 
 def test_replay_drops_the_failures_and_the_next_ones_count_afresh(tenant: Tenant) -> None:
     created = _queue(tenant, "jobs", maxReceiveCount=1)
     info, guid = created["info"], uuid.UUID(hex=created["guid"]["$uuid"])
-    _send(_sqs(info), info["queue_url"], str(uuid.uuid4()))
+    send_like_pyqalx(client_from_info(info), info["queue_url"], job_body(str(uuid.uuid4())))
     message = _receive(info)
     assert _record(tenant.client, guid, message_id=message["MessageId"], error="E: one") == 204
     _dead_letter_everything(info)

@@ -11,9 +11,10 @@ from typing import Any
 from click.testing import CliRunner
 
 from qalx.cli import main
+from tests.support.queues import client_from_info, job_body, send_like_pyqalx
 
 from .conftest import Tenant
-from .test_queues import _queue, _send, _sqs
+from .test_queues import _queue
 
 
 def qalx(tenant: Tenant, tmp_path: Path, *args: str) -> tuple[int, str]:
@@ -28,8 +29,8 @@ def qalx(tenant: Tenant, tmp_path: Path, *args: str) -> tuple[int, str]:
 
 
 def _fail_twice(info: dict[str, Any], entity: str) -> None:
-    sqs = _sqs(info)
-    _send(sqs, info["queue_url"], entity)
+    sqs = client_from_info(info)
+    send_like_pyqalx(sqs, info["queue_url"], job_body(entity))
     for _ in range(2):  # maxReceiveCount=2: received twice, never deleted
         got = sqs.receive_message(
             QueueUrl=info["queue_url"], VisibilityTimeout=0, WaitTimeSeconds=1
@@ -43,7 +44,7 @@ def test_operator_finds_and_replays_dead_letters(tenant: Tenant, tmp_path: Path)
     _fail_twice(info, first)
     _fail_twice(info, second)
     # The next poll is what moves them (as in SQS: on the receive that would exceed the count).
-    assert "Messages" not in _sqs(info).receive_message(
+    assert "Messages" not in client_from_info(info).receive_message(
         QueueUrl=info["queue_url"], WaitTimeSeconds=0
     )
 
@@ -62,7 +63,7 @@ def test_operator_finds_and_replays_dead_letters(tenant: Tenant, tmp_path: Path)
     # One, chosen by the guid of the entity it carries; then the rest.
     code, out = qalx(tenant, tmp_path, "queue", "replay", "jobs", first)
     assert code == 0 and "replayed 1 message(s)" in out
-    received = _sqs(info).receive_message(QueueUrl=info["queue_url"], WaitTimeSeconds=1)
+    received = client_from_info(info).receive_message(QueueUrl=info["queue_url"], WaitTimeSeconds=1)
     assert json.loads(received["Messages"][0]["Body"])["entity_guid"] == first
     code, out = qalx(tenant, tmp_path, "queue", "replay", "jobs", "--all")
     assert code == 0 and "replayed 1 message(s)" in out

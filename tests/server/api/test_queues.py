@@ -6,11 +6,9 @@ import json
 import uuid
 from typing import Any
 
-import boto3
 import pytest
 import sqlalchemy as sa
 from botocore.exceptions import ClientError
-from mypy_boto3_sqs import SQSClient
 
 from qalx_api_client import models
 from qalx_api_client.api.bot import create_bot, delete_bot
@@ -26,6 +24,7 @@ from qalx_api_client.api.queue import (
     update_queue,
 )
 from qalx_server.store.tables import broker_credentials
+from tests.support.queues import client_from_info, job_body, send_like_pyqalx
 
 from .conftest import Tenant
 from .helpers import doc, error, ok, present, query, uuid_of
@@ -45,43 +44,15 @@ def _queue(tenant: Tenant, name: str = "beams", **parameters: int) -> dict[str, 
     return doc(created)
 
 
-def _sqs(info: dict[str, Any]) -> SQSClient:
-    """A boto3 client built only from what the queue entity says, as a bot builds it."""
-    credentials = info["credentials"]
-    return boto3.client(
-        "sqs",
-        endpoint_url=info["endpoint_url"],
-        region_name=info["region"],
-        aws_access_key_id=credentials["ACCESS_KEY_ID"],
-        aws_secret_access_key=credentials["SECRET_ACCESS_KEY"],
-        aws_session_token=credentials["SESSION_TOKEN"],
-    )
-
-
-def _send(sqs: SQSClient, url: str, entity_guid: str) -> None:
-    # What pyqalx's add_to_queue sends: FIFO ids, a fresh uuid4 each.
-    sqs.send_message_batch(
-        QueueUrl=url,
-        Entries=[
-            {
-                "Id": str(uuid.uuid4()),
-                "MessageBody": json.dumps({"entity_type": "item", "entity_guid": entity_guid}),
-                "MessageGroupId": str(uuid.uuid4()),
-                "MessageDeduplicationId": str(uuid.uuid4()),
-            }
-        ],
-    )
-
-
 def test_every_queue_answer_carries_working_sqs_access(tenant: Tenant) -> None:
     created = _queue(tenant)
     info = created["info"]
     assert info["queue_url"].endswith(".fifo")
     assert info["credentials"]["EXPIRATION"]["$zone"] == "UTC"
     assert info["endpoint_url"] == tenant.live.base_url + "sqs"
-    sqs = _sqs(info)
+    sqs = client_from_info(info)
     guid = str(uuid.uuid4())
-    _send(sqs, info["queue_url"], guid)
+    send_like_pyqalx(sqs, info["queue_url"], job_body(guid))
     received = sqs.receive_message(QueueUrl=info["queue_url"], WaitTimeSeconds=1)["Messages"]
     assert json.loads(received[0]["Body"]) == {"entity_type": "item", "entity_guid": guid}
     sqs.delete_message(QueueUrl=info["queue_url"], ReceiptHandle=received[0]["ReceiptHandle"])
@@ -96,7 +67,7 @@ def test_every_queue_answer_carries_working_sqs_access(tenant: Tenant) -> None:
     )
     fresh = fetched["info"]["credentials"]
     assert fresh["ACCESS_KEY_ID"] != info["credentials"]["ACCESS_KEY_ID"]
-    attributes = _sqs(fetched["info"]).get_queue_attributes(
+    attributes = client_from_info(fetched["info"]).get_queue_attributes(
         QueueUrl=info["queue_url"], AttributeNames=["All"]
     )
     assert attributes["Attributes"]["VisibilityTimeout"] == "30"
@@ -127,8 +98,8 @@ def test_a_page_of_queues_issues_one_set_of_credentials_that_reaches_each(
     assert len({info["credentials"]["ACCESS_KEY_ID"] for info in infos}) == 1
     for info in infos:  # each queue is reached with the page's credentials
         guid = str(uuid.uuid4())
-        _send(_sqs(info), info["queue_url"], guid)
-        got = _sqs(info).receive_message(QueueUrl=info["queue_url"], WaitTimeSeconds=1)
+        send_like_pyqalx(client_from_info(info), info["queue_url"], job_body(guid))
+        got = client_from_info(info).receive_message(QueueUrl=info["queue_url"], WaitTimeSeconds=1)
         assert json.loads(got["Messages"][0]["Body"])["entity_guid"] == guid
 
 
@@ -139,7 +110,7 @@ def test_bot_tokens_get_credentials_that_die_with_the_bot(tenant: Tenant) -> Non
     info = doc(ok(get_queue.sync_detailed(uuid.UUID(created["guid"]["$uuid"]), client=as_bot)))[
         "info"
     ]
-    sqs = _sqs(info)
+    sqs = client_from_info(info)
     sqs.get_queue_attributes(QueueUrl=info["queue_url"], AttributeNames=["VisibilityTimeout"])
 
     assert delete_bot.sync_detailed(uuid_of(bot.guid), client=tenant.client).status_code == 204
@@ -153,7 +124,7 @@ def test_credentials_only_reach_their_own_companys_queues(
     mine = _queue(tenant)["info"]
     theirs = _queue(other_tenant)["info"]
     with pytest.raises(ClientError) as refused:
-        _sqs(theirs).receive_message(QueueUrl=mine["queue_url"])
+        client_from_info(theirs).receive_message(QueueUrl=mine["queue_url"])
     assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] in (400, 403)
 
 
@@ -167,7 +138,7 @@ def test_rename_is_refused_and_parameters_reach_the_broker(tenant: Tenant) -> No
     )
     slower = models.QueueUpdate.from_dict({"parameters": {"VisibilityTimeout": 90}})
     info = doc(ok(update_queue.sync_detailed(guid, client=tenant.client, body=slower)))["info"]
-    found = _sqs(info).get_queue_attributes(
+    found = client_from_info(info).get_queue_attributes(
         QueueUrl=info["queue_url"], AttributeNames=["VisibilityTimeout"]
     )
     assert found["Attributes"]["VisibilityTimeout"] == "90"
@@ -177,8 +148,8 @@ def test_rename_is_refused_and_parameters_reach_the_broker(tenant: Tenant) -> No
 def test_archiving_or_deleting_a_queue_removes_its_messages(tenant: Tenant, remove: str) -> None:
     created = _queue(tenant)
     info = created["info"]
-    sqs = _sqs(info)
-    _send(sqs, info["queue_url"], str(uuid.uuid4()))
+    sqs = client_from_info(info)
+    send_like_pyqalx(sqs, info["queue_url"], job_body(str(uuid.uuid4())))
     guid = uuid.UUID(created["guid"]["$uuid"])
     if remove == "archive":
         ok(archive_queue.sync_detailed(guid, client=tenant.client))
@@ -190,7 +161,9 @@ def test_archiving_or_deleting_a_queue_removes_its_messages(tenant: Tenant, remo
     # A new queue of the same name starts empty.
     if remove == "delete":
         again = _queue(tenant)["info"]
-        assert "Messages" not in _sqs(again).receive_message(QueueUrl=again["queue_url"])
+        assert "Messages" not in client_from_info(again).receive_message(
+            QueueUrl=again["queue_url"]
+        )
 
 
 def test_an_archived_queues_name_serves_a_new_queue(tenant: Tenant) -> None:
@@ -198,9 +171,9 @@ def test_an_archived_queues_name_serves_a_new_queue(tenant: Tenant) -> None:
     old_guid = uuid.UUID(old["guid"]["$uuid"])
     ok(archive_queue.sync_detailed(old_guid, client=tenant.client))
     new = _queue(tenant)["info"]
-    sqs = _sqs(new)
+    sqs = client_from_info(new)
     entity = str(uuid.uuid4())
-    _send(sqs, new["queue_url"], entity)
+    send_like_pyqalx(sqs, new["queue_url"], job_body(entity))
     # Deleting the archived queue leaves the new one of the same name alone.
     assert delete_queue.sync_detailed(old_guid, client=tenant.client).status_code == 204
     got = sqs.receive_message(QueueUrl=new["queue_url"], WaitTimeSeconds=1)["Messages"]
@@ -211,9 +184,9 @@ def test_dead_letters_are_listed_and_replayed(tenant: Tenant) -> None:
     created = _queue(tenant, maxReceiveCount=2)
     guid = uuid.UUID(created["guid"]["$uuid"])
     info = created["info"]
-    sqs = _sqs(info)
+    sqs = client_from_info(info)
     entity = str(uuid.uuid4())
-    _send(sqs, info["queue_url"], entity)
+    send_like_pyqalx(sqs, info["queue_url"], job_body(entity))
     # A bot that keeps failing: receives and never deletes, the message reappearing each time.
     for _ in range(2):
         got = sqs.receive_message(

@@ -12,26 +12,14 @@ import pytest
 import sqlalchemy as sa
 
 from qalx_server.queueing.amazon import AmazonSqsBackend
-from qalx_server.queueing.backend import Company, QueueAccess
+from qalx_server.queueing.backend import Company
 from tests.support.moto import ACCESS_KEY, REGION, SECRET_KEY, Aws, aws_identities, moto_server
 
 if TYPE_CHECKING:
-    from mypy_boto3_sqs import SQSClient
+    pass
 
 PREFIX: Final = "qalx-"
 BASE_URL: Final = "http://127.0.0.1:8000/"  # ignored by the Amazon backend
-
-
-def client_for(access: QueueAccess) -> SQSClient:
-    """A plain boto3 SQS client built from a queue entity's info, as pyqalx builds it."""
-    return boto3.client(
-        "sqs",
-        endpoint_url=access.endpoint_url,
-        region_name=access.region,
-        aws_access_key_id=access.credentials.access_key_id,
-        aws_secret_access_key=access.credentials.secret_access_key,
-        aws_session_token=access.credentials.session_token,
-    )
 
 
 @pytest.fixture(scope="session")

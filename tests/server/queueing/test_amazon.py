@@ -32,13 +32,14 @@ from qalx_server.queueing.amazon import (
     session_policy,
 )
 from qalx_server.queueing.backend import Company, QueueAccess
+from tests.support import queues
 from tests.support.moto import ACCESS_KEY, REGION, SECRET_KEY, Aws
+from tests.support.queues import client_from_access, job_body
 
-from .conftest import BASE_URL, client_for, make_backend
+from .conftest import BASE_URL, make_backend
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
-    from mypy_boto3_sqs.type_defs import SendMessageBatchRequestEntryTypeDef
 
 pytestmark = pytest.mark.usefixtures("aws")
 
@@ -73,32 +74,12 @@ def access(
 
 
 def send_like_pyqalx(access: QueueAccess, *bodies: str) -> None:
-    """`add_to_queue`: send_message_batch, a fresh group and dedup id per message."""
-    client = client_for(access)
-    entries: list[SendMessageBatchRequestEntryTypeDef] = [
-        {
-            "Id": str(uuid.uuid4()),
-            "MessageBody": body,
-            "MessageGroupId": str(uuid.uuid4()),
-            "MessageDeduplicationId": str(uuid.uuid4()),
-        }
-        for body in bodies
-    ]
-    for start in range(0, len(entries), 10):
-        sent = client.send_message_batch(
-            QueueUrl=access.queue_url,
-            Entries=entries[start : start + 10],
-        )
-        assert not sent.get("Failed"), sent
+    queues.send_like_pyqalx(client_from_access(access), access.queue_url, *bodies)
 
 
 def forged(secret: str) -> str:
     """The secret with its first character changed (to one it surely is not)."""
     return ("y" if secret.startswith("x") else "x") + secret[1:]
-
-
-def body(guid: str) -> str:
-    return json.dumps({"entity_type": "item", "entity_guid": guid})
 
 
 def attributes(aws: Aws, url: str) -> dict[str, str]:
@@ -177,7 +158,7 @@ def test_delete_removes_both_queues_and_is_idempotent(
 ) -> None:
     create(backend, conn, company)
     create(backend, conn, company, "other")
-    send_like_pyqalx(access(backend, conn, company), body("a"))
+    send_like_pyqalx(access(backend, conn, company), job_body("a"))
     backend.delete(conn, company, "jobs")
     remaining = aws.sqs.list_queues(QueueNamePrefix="qalx-").get("QueueUrls", [])
     assert sorted(url.rsplit("/", 1)[1] for url in remaining) == sorted(
@@ -236,8 +217,8 @@ def test_credentials_let_a_plain_boto3_client_do_what_pyqalx_does(
     assert expiration.utcoffset() == dt.timedelta(0)
     assert before + dt.timedelta(seconds=3590) <= expiration <= before + dt.timedelta(seconds=3610)
 
-    send_like_pyqalx(found, body("one"), body("two"))
-    client = client_for(found)
+    send_like_pyqalx(found, job_body("one"), job_body("two"))
+    client = client_from_access(found)
     assert client.get_queue_url(QueueName=found.queue_url.rsplit("/", 1)[1])["QueueUrl"] == (
         found.queue_url
     )
@@ -291,7 +272,7 @@ def test_without_a_role_a_federation_token_is_issued(
     found = access(backend, conn, company)
     assert found.credentials.session_token
     assert found.credentials.expiration >= before + dt.timedelta(seconds=7190)
-    send_like_pyqalx(found, body("federated"))  # moto does not check these credentials
+    send_like_pyqalx(found, job_body("federated"))  # moto does not check these credentials
     assert backend.stats(conn, company, "jobs").depth == 1
 
 
@@ -310,7 +291,7 @@ def test_with_auth_enforced_the_issued_credentials_and_only_they_sign(
     backend = make_backend(aws, keys=aws.server_keys)
     create(backend, conn, company)
     found = access(backend, conn, company)
-    send_like_pyqalx(found, body("signed"))
+    send_like_pyqalx(found, job_body("signed"))
     tampered = QueueAccess(
         queue_url=found.queue_url,
         credentials=type(found.credentials)(
@@ -323,7 +304,7 @@ def test_with_auth_enforced_the_issued_credentials_and_only_they_sign(
         region=found.region,
     )
     with pytest.raises(ClientError) as raised:
-        send_like_pyqalx(tampered, body("forged"))
+        send_like_pyqalx(tampered, job_body("forged"))
     assert "SignatureDoesNotMatch" in str(raised.value)
     # The role's own policy (the operator's part) keeps clients to the prefix's queues.
     key, secret = aws.server_keys
@@ -336,7 +317,7 @@ def test_with_auth_enforced_the_issued_credentials_and_only_they_sign(
     )
     outside = server.create_queue(QueueName="elsewhere.fifo", Attributes={"FifoQueue": "true"})
     with pytest.raises(ClientError, match="AccessDenied"):
-        client_for(found).send_message(
+        client_from_access(found).send_message(
             QueueUrl=outside["QueueUrl"],
             MessageBody="x",
             MessageGroupId="g",
@@ -356,7 +337,7 @@ def test_credentials_for_one_queue_cannot_reach_another(
     create(backend, conn, theirs)
     their_url = access(backend, conn, theirs).queue_url
     with pytest.raises(ClientError, match="AccessDenied"):
-        client_for(access(backend, conn, mine)).send_message(
+        client_from_access(access(backend, conn, mine)).send_message(
             QueueUrl=their_url,
             MessageBody="x",
             MessageGroupId="g",
@@ -372,8 +353,8 @@ def test_stats_count_ready_in_flight_and_dead(
 ) -> None:
     create(backend, conn, company, max_receive_count=1)
     found = access(backend, conn, company)
-    send_like_pyqalx(found, *(body(str(n)) for n in range(4)))
-    client = client_for(found)
+    send_like_pyqalx(found, *(job_body(str(n)) for n in range(4)))
+    client = client_from_access(found)
     client.receive_message(QueueUrl=found.queue_url, MaxNumberOfMessages=1, VisibilityTimeout=0)
     client.receive_message(QueueUrl=found.queue_url, MaxNumberOfMessages=2, VisibilityTimeout=60)
     stats = backend.stats(conn, company, "jobs")
@@ -384,7 +365,7 @@ def test_stats_count_ready_in_flight_and_dead(
 
 def receive_until_dead(access: QueueAccess, times: int) -> str:
     """Receive the only message `times` times without deleting it; return its id."""
-    client = client_for(access)
+    client = client_from_access(access)
     ids = set()
     for _ in range(times):
         (message,) = client.receive_message(
@@ -402,13 +383,13 @@ def test_a_message_received_max_times_is_dead_then_replayed(
     create(backend, conn, company, max_receive_count=3)
     found = access(backend, conn, company)
     sent_at = dt.datetime.now(dt.UTC)
-    send_like_pyqalx(found, body("poison"))
+    send_like_pyqalx(found, job_body("poison"))
     message_id = receive_until_dead(found, 3)
     assert backend.stats(conn, company, "jobs").dead_letters == 1
 
     (letter,) = backend.dead_letters(conn, company, "jobs", limit=10)
     assert letter.message_id == message_id
-    assert letter.body == body("poison")
+    assert letter.body == job_body("poison")
     assert letter.receive_count == 3
     assert letter.group_id
     assert letter.sent is not None and letter.first_received is not None
@@ -423,11 +404,11 @@ def test_a_message_received_max_times_is_dead_then_replayed(
     assert backend.replay(conn, company, "jobs", message_ids=[message_id]) == [message_id]
     stats = backend.stats(conn, company, "jobs")
     assert (stats.depth, stats.in_flight, stats.dead_letters) == (1, 0, 0)
-    client = client_for(found)
+    client = client_from_access(found)
     (back,) = client.receive_message(
         QueueUrl=found.queue_url, MessageSystemAttributeNames=["All"], WaitTimeSeconds=1
     )["Messages"]
-    assert back["Body"] == body("poison")
+    assert back["Body"] == job_body("poison")
     assert back["Attributes"]["MessageGroupId"] == letter.group_id
     assert back["Attributes"]["ApproximateReceiveCount"] == "1"  # a fresh delivery
     client.delete_message(QueueUrl=found.queue_url, ReceiptHandle=back["ReceiptHandle"])
@@ -439,14 +420,14 @@ def test_replay_moves_the_chosen_letters_or_all(
 ) -> None:
     create(backend, conn, company, max_receive_count=1)
     found = access(backend, conn, company)
-    client = client_for(found)
-    send_like_pyqalx(found, *(body(str(n)) for n in range(5)))
+    client = client_from_access(found)
+    send_like_pyqalx(found, *(job_body(str(n)) for n in range(5)))
     for _ in range(2):  # every message once, then the tries that move them
         client.receive_message(
             QueueUrl=found.queue_url, MaxNumberOfMessages=10, VisibilityTimeout=0
         )
     letters = backend.dead_letters(conn, company, "jobs", limit=100)
-    assert sorted(letter.body for letter in letters) == sorted(body(str(n)) for n in range(5))
+    assert sorted(letter.body for letter in letters) == sorted(job_body(str(n)) for n in range(5))
     assert len(backend.dead_letters(conn, company, "jobs", limit=2)) == 2
     assert backend.dead_letters(conn, company, "jobs", limit=0) == []
 
@@ -471,7 +452,7 @@ def test_replay_keeps_message_attributes(
 ) -> None:
     create(backend, conn, company, max_receive_count=1)
     found = access(backend, conn, company)
-    client = client_for(found)
+    client = client_from_access(found)
     client.send_message(
         QueueUrl=found.queue_url,
         MessageBody="with attributes",
@@ -514,5 +495,5 @@ def test_the_factory_builds_a_working_backend(
     assert found.endpoint_url == aws.endpoint
     assert found.credentials.expiration > dt.datetime.now(dt.UTC) + dt.timedelta(seconds=3500)
     assert found.queue_url.rsplit("/", 1)[1].startswith("team-a-")
-    send_like_pyqalx(found, body("factory"))
+    send_like_pyqalx(found, job_body("factory"))
     assert backend.stats(conn, company, "jobs").depth == 1

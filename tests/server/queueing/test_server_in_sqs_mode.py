@@ -10,11 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import httpx
 import pytest
 from click.testing import CliRunner
-from mypy_boto3_sqs import SQSClient
 
 from qalx.cli import main
 from qalx_server.app import create_app
@@ -22,6 +20,7 @@ from qalx_server.auth.admin import create_user
 from qalx_server.settings import Settings
 from tests.support.live import serve
 from tests.support.moto import REGION, Aws
+from tests.support.queues import client_from_info
 
 
 @pytest.fixture
@@ -54,18 +53,6 @@ def _queue(base: str, token: str, **parameters: int) -> dict[str, Any]:
     return doc
 
 
-def _sqs(info: dict[str, Any]) -> SQSClient:
-    credentials = info["credentials"]
-    return boto3.client(
-        "sqs",
-        endpoint_url=info["endpoint_url"],
-        region_name=info["region"],
-        aws_access_key_id=credentials["ACCESS_KEY_ID"],
-        aws_secret_access_key=credentials["SECRET_ACCESS_KEY"],
-        aws_session_token=credentials["SESSION_TOKEN"],
-    )
-
-
 def test_queue_entities_are_real_sqs_fifo_queues(server: tuple[str, str], aws: Aws) -> None:
     base, token = server
     info = _queue(base, token, maxReceiveCount=3)["info"]
@@ -74,7 +61,7 @@ def test_queue_entities_are_real_sqs_fifo_queues(server: tuple[str, str], aws: A
     assert attributes["Attributes"]["FifoQueue"] == "true"
     assert json.loads(attributes["Attributes"]["RedrivePolicy"])["maxReceiveCount"] == 3
 
-    sqs = _sqs(info)
+    sqs = client_from_info(info)
     sqs.send_message(
         QueueUrl=info["queue_url"],
         MessageBody=json.dumps({"entity_type": "item", "entity_guid": "x"}),
@@ -91,7 +78,7 @@ def test_dead_letters_redrive_and_replay_by_cli(
     base, token = server
     created = _queue(base, token, maxReceiveCount=1)
     info = created["info"]
-    sqs = _sqs(info)
+    sqs = client_from_info(info)
     entity = str(uuid.uuid4())
     sqs.send_message(
         QueueUrl=info["queue_url"],

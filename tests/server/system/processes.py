@@ -20,11 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import boto3
 import httpx
 import sqlalchemy as sa
-from botocore.config import Config
-from mypy_boto3_sqs import SQSClient
 
 from qalx_server.auth.admin import create_user
 from qalx_server.store.database import Database
@@ -33,11 +30,6 @@ from tests.support.live import free_port
 
 START_TIMEOUT = 30.0
 QALX = [sys.executable, "-c", "from qalx.cli import main; main()"]
-CLIENT_CONFIG = Config(
-    retries={"total_max_attempts": 1, "mode": "standard"}, read_timeout=30, connect_timeout=2
-)
-"""No retries at all, so no failure is hidden. (botocore's `max_attempts` counts retries, so
-`max_attempts: 1` would still retry a 500 or a dropped connection once.)"""
 
 
 @attrs.define
@@ -192,30 +184,3 @@ def get_queue_entity(base_url: str, token: str, guid: str) -> QueueEntity:
     )
     assert answer.status_code == 200, answer.text
     return QueueEntity(guid, answer.json()["info"])
-
-
-def sqs_client(info: dict[str, Any]) -> SQSClient:
-    """A boto3 client built only from a queue entity's info, as a bot builds it."""
-    credentials = info["credentials"]
-    return boto3.client(
-        "sqs",
-        endpoint_url=info["endpoint_url"],
-        region_name=info["region"],
-        aws_access_key_id=credentials["ACCESS_KEY_ID"],
-        aws_secret_access_key=credentials["SECRET_ACCESS_KEY"],
-        aws_session_token=credentials["SESSION_TOKEN"],
-        config=CLIENT_CONFIG,
-    )
-
-
-def pyqalx_entries(bodies: list[str]) -> list[dict[str, str]]:
-    """SendMessageBatch entries as pyqalx's add_to_queue makes them: fresh ids every message."""
-    return [
-        {
-            "Id": str(uuid.uuid4()),
-            "MessageBody": body,
-            "MessageGroupId": str(uuid.uuid4()),
-            "MessageDeduplicationId": str(uuid.uuid4()),
-        }
-        for body in bodies
-    ]

@@ -27,6 +27,7 @@ from mypy_boto3_sqs.type_defs import DeleteMessageBatchRequestEntryTypeDef
 
 from tests.server.broker.helpers import depth
 from tests.support.postgres import throwaway_database
+from tests.support.queues import client_from_info, pyqalx_entries
 
 from .processes import (
     Company,
@@ -34,8 +35,6 @@ from .processes import (
     ServerProcess,
     add_company,
     create_queue_entity,
-    pyqalx_entries,
-    sqs_client,
 )
 
 MESSAGES = 1000
@@ -76,12 +75,12 @@ def _send_all(queue: QueueEntity, bodies: list[str]) -> dict[str, str]:
     """Send in batches of 10 from several bot threads; every send must succeed.
     Returns message id -> body."""
     chunks = [bodies[i : i + 10] for i in range(0, len(bodies), 10)]
-    clients = [sqs_client(queue.info) for _ in range(SENDERS)]
+    clients = [client_from_info(queue.info) for _ in range(SENDERS)]
 
     def send(job: tuple[int, list[str]]) -> dict[str, str]:
         n, chunk = job
         entries = pyqalx_entries(chunk)
-        answer = clients[n % SENDERS].send_message_batch(QueueUrl=queue.url, Entries=entries)  # type: ignore[arg-type]
+        answer = clients[n % SENDERS].send_message_batch(QueueUrl=queue.url, Entries=entries)
         assert answer["Failed"] == [], answer["Failed"]
         by_entry = {e["Id"]: e["MessageBody"] for e in entries}
         return {s["MessageId"]: by_entry[s["Id"]] for s in answer["Successful"]}
@@ -109,7 +108,7 @@ def test_kill_9_with_1000_messages_queued_loses_none(
     process.kill9()  # at once: the last send's answer is the only promise there is
     process.start()
 
-    sqs = sqs_client(queue.info)  # the credentials issued before the kill still work
+    sqs = client_from_info(queue.info)  # the credentials issued before the kill still work
     try:
         assert depth(sqs, queue.url) == (MESSAGES, 0)
         received: list[tuple[str, str]] = []
@@ -145,7 +144,7 @@ class Consumer(threading.Thread):
         super().__init__(daemon=True)
         self.queue = queue
         self.stop = stop
-        self.sqs: SQSClient = sqs_client(queue.info)
+        self.sqs: SQSClient = client_from_info(queue.info)
         self.received: Counter[str] = Counter()
         self.deleted: set[str] = set()
         self.connection_errors = 0
@@ -217,7 +216,7 @@ def test_kill_9_during_a_receive_and_delete_loop_loses_none(
                 return
             time.sleep(0.01)
 
-    sqs = sqs_client(queue.info)
+    sqs = client_from_info(queue.info)
     try:
         kills: list[int] = []
         held: list[str] = []

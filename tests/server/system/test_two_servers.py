@@ -36,16 +36,15 @@ from qalx_server.store.tables import broker_dedup, broker_queues
 from tests.server.broker.helpers import depth, receive, refused
 from tests.support.live import free_port
 from tests.support.postgres import throwaway_database
+from tests.support.queues import NO_RETRIES, client_from_info
 
 from .processes import (
-    CLIENT_CONFIG,
     Company,
     QueueEntity,
     ServerProcess,
     add_company,
     create_queue_entity,
     get_queue_entity,
-    sqs_client,
 )
 
 VISIBILITY = 600
@@ -170,8 +169,8 @@ def _standard_plan(pair: Pair) -> Plan:
 
 def _clients(first: QueueEntity, second: QueueEntity) -> tuple[list[SQSClient], list[SQSClient]]:
     return (
-        [sqs_client(first.info) for _ in range(RECEIVERS_PER_SERVER)],
-        [sqs_client(second.info) for _ in range(RECEIVERS_PER_SERVER)],
+        [client_from_info(first.info) for _ in range(RECEIVERS_PER_SERVER)],
+        [client_from_info(second.info) for _ in range(RECEIVERS_PER_SERVER)],
     )
 
 
@@ -309,7 +308,7 @@ def test_batches_sharing_deduplication_ids_in_opposite_orders_both_succeed(pair:
     answers: dict[str, object] = {}
 
     def send(side: str, info: dict[str, Any], ids: list[str]) -> None:
-        sqs = sqs_client(info)
+        sqs = client_from_info(info)
         entries = [
             {"Id": f"e{n}", "MessageBody": d, "MessageGroupId": "g", "MessageDeduplicationId": d}
             for n, d in enumerate(ids)
@@ -365,7 +364,7 @@ def test_batches_sharing_deduplication_ids_in_opposite_orders_both_succeed(pair:
         db.dispose()
     failures = {side: a for side, a in answers.items() if isinstance(a, Exception)}
     assert not failures, failures
-    sqs = sqs_client(entity.info)
+    sqs = client_from_info(entity.info)
     try:
         assert sorted(m["Body"] for m in receive(sqs, entity.url)) == [x, y]
     finally:
@@ -406,7 +405,7 @@ def test_uvicorn_workers_serve_a_fresh_database(tmp_path: Path) -> None:
             aws_access_key_id="ASIAUNKNOWNUNKNOWN00",
             aws_secret_access_key="x" * 40,
             aws_session_token="t",
-            config=CLIENT_CONFIG,
+            config=NO_RETRIES,
         )
         try:
             with refused("InvalidClientTokenId", 403):
