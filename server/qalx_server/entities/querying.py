@@ -17,7 +17,17 @@ from qalx_server.store import query as engine
 
 from .errors import Invalid, UnsupportedOperator
 
-REWRITE = engine.qalx_rewrite_path
+
+def rewrite_path(path: str) -> str:
+    """The API's spellings of stored paths: `metadata.data[.x]` -> `meta[.x]` (clients use
+    both), `created` -> `info.created.on`, `modified` -> `info.modified.on`."""
+    if path == "metadata.data" or path.startswith("metadata.data."):
+        return "meta" + path[len("metadata.data") :]
+    if path == "created":
+        return "info.created.on"
+    if path == "modified":
+        return "info.modified.on"
+    return path
 
 
 def parse_query_text(text: str | None) -> dict[str, Any]:
@@ -49,7 +59,7 @@ def query_error(exc: engine.QueryError) -> Invalid:
 
 def compile_filter(filt: Mapping[str, Any], doc: ColumnElement[Any], dialect: str) -> Any:
     try:
-        return engine.compile_filter(filt, doc, dialect, REWRITE)
+        return engine.compile_filter(filt, doc, dialect, rewrite_path)
     except engine.QueryError as exc:
         raise query_error(exc) from None
 
@@ -58,7 +68,8 @@ def mentions_archived(filt: Any) -> bool:
     """True when a filter names `info.archived`, which lets archived entities into lists."""
     if isinstance(filt, Mapping):
         return any(
-            (isinstance(k, str) and REWRITE(k).startswith("info.archived")) or mentions_archived(v)
+            (isinstance(k, str) and rewrite_path(k).startswith("info.archived"))
+            or mentions_archived(v)
             for k, v in filt.items()
         )
     if isinstance(filt, list):
@@ -77,12 +88,12 @@ def projector(
         return None
     keep = list(required.get("", ()))
     for name in names:
-        parts = REWRITE(name).split(".")
+        parts = rewrite_path(name).split(".")
         for end in range(1, len(parts)):
             prefix = ".".join(parts[:end])
             keep += [f"{prefix}.{key}" for key in required.get(prefix, ())]
     try:
-        project = engine.compile_projection([*names, *dict.fromkeys(keep)], REWRITE)
+        project = engine.compile_projection([*names, *dict.fromkeys(keep)], rewrite_path)
     except engine.QueryError as exc:
         raise Invalid(f"fields: {exc}") from None
     return project
@@ -93,7 +104,9 @@ def order_by(
 ) -> list[Any]:
     """ORDER BY for qalx sort keys (`field`, `-field`, `__` nesting), in MongoDB's type order."""
     try:
-        return list(engine.compile_sort(list(keys), doc, dialect, REWRITE, tiebreak=[tiebreak]))
+        return list(
+            engine.compile_sort(list(keys), doc, dialect, rewrite_path, tiebreak=[tiebreak])
+        )
     except engine.QueryError as exc:
         raise Invalid(f"sort: {exc}") from None
 
@@ -101,7 +114,7 @@ def order_by(
 def python_order(docs: list[dict[str, Any]], keys: Sequence[str]) -> list[dict[str, Any]]:
     """The same order as `order_by`, for documents already in memory (a bot's workers)."""
     try:
-        parsed = engine.parse_sort(list(keys), REWRITE)
+        parsed = engine.parse_sort(list(keys), rewrite_path)
     except engine.QueryError as exc:
         raise Invalid(f"sort: {exc}") from None
     ordered: list[dict[str, Any]] = engine.python_sort(docs, parsed)
@@ -115,7 +128,7 @@ def parse_pipeline(text: str) -> engine.Pipeline:
     except ValueError as exc:
         raise Invalid(f"aggregate: the pipeline is not JSON: {exc}") from None
     try:
-        return engine.parse_pipeline(canonical(raw, "aggregate"), REWRITE)
+        return engine.parse_pipeline(canonical(raw, "aggregate"), rewrite_path)
     except engine.QueryError as exc:
         raise query_error(exc) from None
 

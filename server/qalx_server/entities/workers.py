@@ -168,7 +168,7 @@ class WorkerService:
         filt = querying.parse_query_text(params.get("query"))
         if filt:
             try:
-                workers = [w for w in workers if engine.matches(filt, w, querying.REWRITE)]
+                workers = [w for w in workers if engine.matches(filt, w, querying.rewrite_path)]
             except engine.QueryError as exc:
                 raise querying.query_error(exc) from None
         if params.get("sort"):

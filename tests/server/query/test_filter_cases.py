@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from qalx_server.store.query import from_python, matches, qalx_rewrite_path
+from qalx_server.entities.querying import rewrite_path
+from qalx_server.store.query import from_python, matches
 from qalx_server.store.query.compiler import compile_filter
 from tests.server.query.query_support import DocTable
 
@@ -113,10 +114,10 @@ def test_case(loaded: DocTable, filt: dict[str, Any], expected: list[int]) -> No
 def test_rewrite_path(doc_table: DocTable) -> None:
     doc_table.load(DOCS)
     for filt in ({"metadata.data.k": "v"}, {"meta.k": "v"}, {"created": {"$gt": D1}}):
-        expr = compile_filter(filt, doc_table.doc, doc_table.dialect, qalx_rewrite_path)
+        expr = compile_filter(filt, doc_table.doc, doc_table.dialect, rewrite_path)
         rows = doc_table.run(select(doc_table.table.c.id).where(expr))
         assert [r[0] for r in rows] == [6], filt
-        assert matches(filt, DOCS[6], qalx_rewrite_path)
+        assert matches(filt, DOCS[6], rewrite_path)
 
 
 def test_values_are_bound_not_interpolated(doc_table: DocTable) -> None:

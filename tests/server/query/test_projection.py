@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qalx_server.store.query import QueryError, from_python, qalx_rewrite_path, to_python
+from qalx_server.entities.querying import rewrite_path
+from qalx_server.store.query import QueryError, from_python, to_python
 from qalx_server.store.query.projection import compile_projection
 from tests.server.query.query_strategies import inner_obj, leaf_obj, scalars
 
@@ -75,7 +76,7 @@ def test_projection_examples() -> None:
         "a": [{"b": 1, "c": 2}, 5, {"c": 3}, [{"b": 4}]],
         "d": {"$date": 1, "$zone": "UTC", "$offset": None},
     }
-    project = compile_projection(["data.time_to_go", "metadata.data.case_name"], qalx_rewrite_path)
+    project = compile_projection(["data.time_to_go", "metadata.data.case_name"], rewrite_path)
     assert project is not None
     assert project(doc) == {
         "guid": doc["guid"],

@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from qalx_server.store.query import QueryError, from_python, qalx_rewrite_path, to_python
+from qalx_server.entities.querying import rewrite_path
+from qalx_server.store.query import QueryError, from_python, to_python
 from qalx_server.store.query.sort import compile_sort, parse_sort, python_sort
 from tests.server.query.query_strategies import scalars
 from tests.server.query.query_support import DocTable
@@ -94,7 +95,7 @@ def test_qalx_keys_and_rewrite(doc_table: DocTable) -> None:
         ["meta__owner__name", "-created"],
         doc_table.doc,
         doc_table.dialect,
-        qalx_rewrite_path,
+        rewrite_path,
         tiebreak=[doc_table.table.c.id],
     )
     rows = doc_table.run(select(doc_table.table.c.id).order_by(*order))

@@ -11,7 +11,7 @@ from .compiler import compile_filter, compile_node
 from .errors import QueryError, UnsupportedOperator
 from .extjson import canonical, from_python, to_python
 from .matcher import evaluate, matches
-from .paths import PathRewriter, qalx_rewrite_path
+from .paths import PathRewriter
 from .projection import compile_projection
 from .sort import compile_sort, parse_sort, python_sort
 from .sqlite import install_on_engine, install_sqlite_functions
@@ -38,6 +38,5 @@ __all__ = [
     "parse_pipeline",
     "parse_sort",
     "python_sort",
-    "qalx_rewrite_path",
     "to_python",
 ]

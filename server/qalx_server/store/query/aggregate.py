@@ -15,9 +15,9 @@ stage holds more than :data:`MAX_DOCUMENTS` documents at once.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement
 
@@ -28,7 +28,7 @@ from .extjson import JSON, canonical, double, is_literal, number_value
 from .matcher import MISSING, evaluate
 from .paths import Path, PathRewriter, split_path
 from .sort import SortKey, python_sort
-from .tree import DANGEROUS, And, Node, parse_filter
+from .tree import And, Node, parse_filter, reject_code
 from .values import compare, kind
 
 MAX_STAGES = 50
@@ -60,7 +60,7 @@ class Pipeline:
         """Run the Python stages over the documents the SQL ``where`` selected."""
         stream: Iterable[JSON] = docs
         for stage in self.stages:
-            stream = _RUNNERS[stage.name](stage.spec, stream)
+            stream = _STAGES[stage.name].run(stage.spec, stream)
         return list(stream)
 
 
@@ -93,17 +93,6 @@ def _expr(value: Any, where: str, rewrite: PathRewriter | None) -> _Expr:
     return _Expr(None, canonical(value))
 
 
-def _reject_dangerous(obj: Any) -> None:
-    if isinstance(obj, Mapping):
-        for key, val in obj.items():
-            if key in DANGEROUS:
-                raise UnsupportedOperator(str(key), None, "server-side code is not allowed")
-            _reject_dangerous(val)
-    elif isinstance(obj, list):
-        for val in obj:
-            _reject_dangerous(val)
-
-
 def parse_pipeline(pipeline: Any, rewrite_path: PathRewriter | None = None) -> Pipeline:
     """Validate a whole pipeline (list of stages, or its JSON text) before anything runs."""
     if isinstance(pipeline, str):
@@ -113,7 +102,7 @@ def parse_pipeline(pipeline: Any, rewrite_path: PathRewriter | None = None) -> P
             raise QueryError(f"aggregate pipeline is not valid JSON: {exc}") from None
     if not isinstance(pipeline, list):
         raise QueryError("aggregate pipeline must be an array of stages")
-    _reject_dangerous(pipeline)
+    reject_code(pipeline)
     stages = _stages(pipeline, "", rewrite_path)
     if _count_stages(stages) > MAX_STAGES:
         raise QueryError(f"at most {MAX_STAGES} pipeline stages are allowed, $facet's included")
@@ -132,13 +121,11 @@ def _stages(raw_stages: list[Any], where: str, rewrite_path: PathRewriter | None
         if not isinstance(raw, Mapping) or len(raw) != 1:
             raise QueryError(f"pipeline {where}stage {i} must be an object with exactly one key")
         ((name, spec),) = raw.items()
-        parser = _PARSERS.get(name)
-        if parser is None or (where and name == "$facet"):
-            why = (
-                "not inside $facet" if parser else _REFUSED.get(name, "unsupported pipeline stage")
-            )
+        kind = _STAGES.get(name)
+        if kind is None or (where and name == "$facet"):
+            why = "not inside $facet" if kind else _REFUSED.get(name, "unsupported pipeline stage")
             raise UnsupportedOperator(str(name), f"{where}stage {i}", why)
-        stages.append(Stage(name, parser(spec, f"{where}stage {i} {name}", rewrite_path)))
+        stages.append(Stage(name, kind.parse(spec, f"{where}stage {i} {name}", rewrite_path)))
     return stages
 
 
@@ -577,37 +564,38 @@ def _r_group(spec: _Group, docs: Iterable[JSON]) -> Iterator[JSON]:
         yield out
 
 
-_PARSERS: dict[str, Any] = {
-    "$match": _p_match,
-    "$project": _p_project,
-    "$group": _p_group,
-    "$sort": _p_sort,
-    "$skip": _p_int,
-    "$limit": _p_int,
-    "$count": _p_count,
-    "$unwind": _p_unwind,
-    "$addFields": _p_add_fields,
-    "$set": _p_add_fields,
-    "$facet": _p_facet,
+S = TypeVar("S")
+
+
+@dataclass(frozen=True)
+class _StageKind(Generic[S]):
+    """What a stage's name means: how its spec is checked, and how the checked spec runs."""
+
+    parse: Callable[[Any, str, PathRewriter | None], S]
+    run: Callable[[S, Iterable[JSON]], Iterator[JSON]]
+
+
+def _kind(
+    parse: Callable[[Any, str, PathRewriter | None], S],
+    run: Callable[[S, Iterable[JSON]], Iterator[JSON]],
+) -> _StageKind[Any]:
+    """A table entry, built apart from the table so that mypy checks that parse gives what
+    run takes (in the table's ``_StageKind[Any]`` context it would not)."""
+    return _StageKind(parse, run)
+
+
+_STAGES: Mapping[str, _StageKind[Any]] = {
+    "$match": _kind(_p_match, _r_match),
+    "$project": _kind(_p_project, _r_project),
+    "$group": _kind(_p_group, _r_group),
+    "$sort": _kind(_p_sort, _r_sort),
+    "$skip": _kind(_p_int, _r_skip),
+    "$limit": _kind(_p_int, _r_limit),
+    "$count": _kind(_p_count, _r_count),
+    "$unwind": _kind(_p_unwind, _r_unwind),
+    "$addFields": _kind(_p_add_fields, _r_add_fields),
+    "$set": _kind(_p_add_fields, _r_add_fields),
+    "$facet": _kind(_p_facet, _r_facet),
 }
-_RUNNERS: dict[str, Any] = {
-    "$match": _r_match,
-    "$project": _r_project,
-    "$group": _r_group,
-    "$sort": _r_sort,
-    "$skip": _r_skip,
-    "$limit": _r_limit,
-    "$count": _r_count,
-    "$unwind": _r_unwind,
-    "$addFields": _r_add_fields,
-    "$set": _r_add_fields,
-    "$facet": _r_facet,
-}
 
-
-def stream_stages(pipeline: Pipeline, docs: Iterable[JSON]) -> list[JSON]:
-    """Alias of :meth:`Pipeline.run` for callers that prefer a function."""
-    return pipeline.run(docs)
-
-
-__all__: Sequence[str] = ["Pipeline", "aggregate", "parse_pipeline", "stream_stages"]
+__all__: Sequence[str] = ["Pipeline", "aggregate", "parse_pipeline"]

@@ -1,4 +1,4 @@
-"""Entry point: Mongo filter -> SQLAlchemy boolean expression for a dialect."""
+"""Entry point: a dialect by its name, and Mongo filters compiled to its SQL."""
 
 from __future__ import annotations
 
@@ -7,20 +7,28 @@ from typing import Any
 
 from sqlalchemy import ColumnElement
 
+from .dialect import Dialect
 from .errors import QueryError
 from .paths import PathRewriter
-from .postgres import compile_postgres
-from .sqlite import compile_sqlite
+from .postgres import POSTGRESQL
+from .sqlite import SQLITE
 from .tree import Node, parse_filter
+
+_DIALECTS = {d.name: d for d in (POSTGRESQL, SQLITE)}
+
+
+def dialect_for(name: str) -> Dialect:
+    """The dialect SQLAlchemy calls ``name`` (``engine.dialect.name``): the one place a
+    dialect is chosen by its name."""
+    try:
+        return _DIALECTS[name]
+    except KeyError:
+        raise QueryError(f"unsupported SQL dialect {name!r}") from None
 
 
 def compile_node(node: Node, doc: ColumnElement[Any], dialect: str) -> ColumnElement[bool]:
     """Compile an already parsed filter tree."""
-    if dialect == "postgresql":
-        return compile_postgres(node, doc)
-    if dialect == "sqlite":
-        return compile_sqlite(node, doc)
-    raise QueryError(f"unsupported SQL dialect {dialect!r}")
+    return dialect_for(dialect).filter(node, doc)
 
 
 def compile_filter(

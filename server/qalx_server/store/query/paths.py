@@ -1,7 +1,7 @@
-"""Field paths: splitting, validation and the qalx path rewriter.
+"""Field paths: splitting and validation, after the caller's rewriting.
 
-Clients address stored ``meta`` both as ``meta.x`` and ``metadata.data.x``, and
-sort on ``created``/``modified``; the rewriter maps those onto stored paths.
+A :data:`PathRewriter` maps the paths clients write onto stored ones before they are
+split (the API's own lives with the entities, in ``entities.querying``).
 """
 
 from __future__ import annotations
@@ -12,22 +12,6 @@ from .errors import QueryError
 
 PathRewriter = Callable[[str], str]
 Path = tuple[str, ...]
-
-
-def identity(path: str) -> str:
-    return path
-
-
-def qalx_rewrite_path(path: str) -> str:
-    """Default qalx rewriter: ``metadata.data[.x]`` -> ``meta[.x]``, ``created`` ->
-    ``info.created.on``, ``modified`` -> ``info.modified.on``."""
-    if path == "metadata.data" or path.startswith("metadata.data."):
-        return "meta" + path[len("metadata.data") :]
-    if path == "created":
-        return "info.created.on"
-    if path == "modified":
-        return "info.modified.on"
-    return path
 
 
 def split_path(path: str, rewrite: PathRewriter | None = None) -> Path:

@@ -1,4 +1,4 @@
-"""PostgreSQL compiler: filter tree -> boolean SQL over a JSONB column.
+"""PostgreSQL dialect: filter trees and sort keys -> SQL over a JSONB column.
 
 Route values come from *lax* SQL/JSON paths, whose member accessor unwraps one
 array level and silently skips non-objects, which is exactly Mongo's traversal.
@@ -6,6 +6,7 @@ Scalar equality uses JSONB containment (``@>``, index friendly); other scalar
 predicates are jsonpath filters with bound ``vars`` (values are never
 interpolated, and no casts are used, so mixed types cannot raise).  Arrays,
 objects, regexes and ``$type`` are checked in SQL over the path's values.
+Sort terms read the exact path (``#>``); strings order by ``COLLATE "C"``.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ import json
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     ColumnElement,
+    Text,
     and_,
+    case,
     cast,
     column,
     exists,
@@ -25,16 +29,19 @@ from sqlalchemy import (
     literal,
     literal_column,
     not_,
+    null,
     or_,
     select,
     true,
 )
 from sqlalchemy.dialects.postgresql import JSONB, JSONPATH
 
+from .dialect import FINITE_CLASS, Dialect, number_class
 from .extjson import JSON, is_binary, is_date, is_nonfinite, is_uuid
 from .paths import Path, is_index
-from .tree import And, Cond, Const, ElemMatch, Node, Not, Or
-from .values import FINITE, INT32_MAX, INT32_MIN, kind
+from .tree import ElemMatch
+from .values import FINITE, INT32_MAX, INT32_MIN, RANK, kind
+from .visitor import FilterCompiler
 
 Expr = ColumnElement[Any]
 Bool = ColumnElement[bool]
@@ -130,62 +137,40 @@ def _contained(path: Path, v: JSON) -> list[JSON]:
     return docs
 
 
-class _Ctx:
-    def __init__(self, doc: Expr) -> None:
-        self.doc = doc
-
-    def node(self, node: Node) -> Bool:
-        if isinstance(node, Cond):
-            return self.cond(node)
-        if isinstance(node, And):
-            return and_(true(), *[self.node(c) for c in node.children])
-        if isinstance(node, Or):
-            return or_(false(), *[self.node(c) for c in node.children])
-        if isinstance(node, Not):
-            return not_(self.node(node.child))
-        if isinstance(node, Const):
-            return true() if node.value else false()
-        if isinstance(node, ElemMatch):
-            return self.elem_match(node)
-        raise AssertionError(node)
-
+class _Compiler(FilterCompiler):
     def over_values(self, path: str, build: Any) -> Bool:
         v = _values(self.doc, path)
         return exists(select(literal(1)).select_from(v).where(build(v.c.value)))
 
-    def cond(self, node: Cond) -> Bool:
-        path, op, arg = node.path, node.op, node.arg
+    def exists(self, path: Path) -> Bool:
+        return or_(*[_jp(self.doc, r) for r in routes(path)])
+
+    def size(self, path: Path, n: int) -> Bool:
+        size_path = 'strict $ ? (@.type() == "array" && @.size() == $n)'
+        return or_(
+            *[self.over_values(r, lambda v: _jp(v, size_path, {"n": n})) for r in routes(path)]
+        )
+
+    def regex(self, path: Path, pattern: str, options: str) -> Bool:
+        are = _pg_regex(pattern, options)
+        return or_(
+            *[
+                self.over_values(
+                    r + ' ? (@.type() == "string")',
+                    lambda v: v.op("#>>")(literal_column("'{}'")).op("~")(are),
+                )
+                for r in routes(path)
+            ]
+        )
+
+    def has_type(self, path: Path, names: frozenset[str]) -> Bool:
+        return or_(*[self.type_pred(r, names, bool(path)) for r in routes(path)])
+
+    def compare(self, path: Path, op: str, values: tuple[JSON, ...]) -> Bool:
         alts = routes(path)
-        if op == "exists":
-            return or_(*[_jp(self.doc, r) for r in alts])
-        if op == "size":
-            size_path = 'strict $ ? (@.type() == "array" && @.size() == $n)'
-            return or_(
-                *[self.over_values(r, lambda v: _jp(v, size_path, {"n": arg})) for r in alts]
-            )
-        if op == "regex":
-            pattern = _pg_regex(*arg)
-            return or_(
-                *[
-                    self.over_values(
-                        r + ' ? (@.type() == "string")',
-                        lambda v: v.op("#>>")(literal_column("'{}'")).op("~")(pattern),
-                    )
-                    for r in alts
-                ]
-            )
-        if op == "type":
-            return or_(*[self.type_pred(r, arg, bool(path)) for r in alts])
-        values = arg if op == "in" else (arg,)
-        single = "eq" if op == "in" else op
-        terms: list[Bool] = []
-        for value in values:
-            for r in alts:
-                terms.append(self.value_pred(path, r, single, value))
-        found = or_(false(), *terms)
-        if op in ("eq", "in") and None in values and path:
-            found = or_(found, self.missing(path))
-        return found
+        return or_(
+            false(), *[self.value_pred(path, r, op, value) for value in values for r in alts]
+        )
 
     def value_pred(self, path: Path, route: str, op: str, value: JSON) -> Bool:
         scalar = _scalar_filter(op, value)
@@ -298,7 +283,7 @@ class _Ctx:
                 .render_derived()
                 .lateral()
             )
-            inner = _Ctx(el.c.value).node(node.inner)
+            inner = _Compiler(el.c.value).node(node.inner)
             if not node.on_value:
                 inner = and_(_typeof(el.c.value) == "object", not_(_special(el.c.value)), inner)
             terms.append(exists(select(literal(1)).select_from(arr).join(el, true()).where(inner)))
@@ -317,6 +302,46 @@ def _pg_regex(pattern: str, options: str) -> str:
     return f"(?{flags}){pattern}"
 
 
-def compile_postgres(node: Node, doc: Expr) -> Bool:
-    """Boolean SQL expression for ``node`` over the JSONB expression ``doc``."""
-    return _Ctx(doc).node(node)
+def sort_terms(doc: Expr, path: Path) -> list[Expr]:
+    v = doc.op("#>", return_type=JSONB)(cast(literal(list(path)), _text_array()))
+    t = func.jsonb_typeof(v)
+    text = v.op("#>>", return_type=Text)(literal_column("'{}'"))
+    special_date = v.has_key("$date")
+    special_bin = v.has_key("$uuid") | v.has_key("$binary")
+    nonfinite = (t == "object") & v.has_key("$numberDouble")
+    spelling = v.op("->>", return_type=Text)("$numberDouble")
+    rank = case(
+        (t == "number", RANK["number"]),
+        (nonfinite, RANK["number"]),
+        (t == "string", RANK["string"]),
+        (t == "boolean", RANK["bool"]),
+        (t == "array", RANK["array"]),
+        ((t == "object") & special_date, RANK["date"]),
+        ((t == "object") & special_bin, RANK["binData"]),
+        (t == "object", RANK["object"]),
+        else_=RANK["null"],
+    )
+    return [
+        rank,
+        case((t == "number", FINITE_CLASS), (nonfinite, number_class(spelling)), else_=null()),
+        case((t == "number", v), else_=null()),
+        case((t == "string", text.collate("C")), else_=null()),
+        case((t == "boolean", v), else_=null()),
+        case(((t == "object") & special_date, v.op("->")("$date")), else_=null()),
+        case(
+            (
+                (t == "object") & special_bin,
+                func.coalesce(v.op("->>", return_type=Text)("$uuid"), ""),
+            ),
+            else_=null(),
+        ).collate("C"),
+        case(((t == "object") | (t == "array"), v), else_=null()),
+    ]
+
+
+def _text_array() -> Any:
+    return ARRAY(Text)
+
+
+POSTGRESQL = Dialect("postgresql", _Compiler.compile, sort_terms)
+"""Filters as jsonpath and containment over JSONB; sorts by ``jsonb_typeof``."""

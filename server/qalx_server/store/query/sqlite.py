@@ -1,9 +1,10 @@
-"""SQLite compiler: filter tree -> boolean SQL over a JSON text column.
+"""SQLite dialect: filter trees and sort keys -> SQL over a JSON text column.
 
 Path routes are enumerated with ``json_tree`` and selected by matching the
 row's ``fullkey`` against a regular expression that encodes Mongo's traversal
 (one array level between components, numeric components as indexes).  Scalar
 predicates use ``type``/``atom``; arrays/objects compare through ``qalx_canon``.
+Sort terms read the exact path (``json_extract``); strings order as BINARY.
 :func:`install_sqlite_functions` registers REGEXP helpers and ``qalx_canon``.
 """
 
@@ -11,18 +12,21 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     and_,
+    case,
     event,
     exists,
     false,
     func,
     literal,
     not_,
+    null,
     or_,
     select,
     true,
@@ -30,10 +34,12 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 
 from .canon import canon_json_text, canon_text
+from .dialect import FINITE_CLASS, Dialect, number_class
 from .extjson import JSON, is_binary, is_date, is_nonfinite, is_uuid
 from .paths import Path, is_index
-from .tree import And, Cond, Const, ElemMatch, Node, Not, Or, regex_flags
-from .values import FINITE, INT32_MAX, INT32_MIN, kind
+from .tree import ElemMatch, regex_flags
+from .values import FINITE, INT32_MAX, INT32_MIN, RANK, kind
+from .visitor import FilterCompiler
 
 Expr = ColumnElement[Any]
 Bool = ColumnElement[bool]
@@ -111,68 +117,41 @@ def _tree(doc: Expr, path: Path) -> Any:
     return func.json_tree(doc, root).table_valued("key", "value", "type", "atom", "fullkey", "path")
 
 
-class _Ctx:
-    """Compilation of one tree against one JSON document expression."""
-
-    def __init__(self, doc: Expr) -> None:
-        self.doc = doc
-
-    def node(self, node: Node) -> Bool:
-        if isinstance(node, Cond):
-            return self.cond(node)
-        if isinstance(node, And):
-            return and_(true(), *[self.node(c) for c in node.children])
-        if isinstance(node, Or):
-            return or_(false(), *[self.node(c) for c in node.children])
-        if isinstance(node, Not):
-            return not_(self.node(node.child))
-        if isinstance(node, Const):
-            return true() if node.value else false()
-        if isinstance(node, ElemMatch):
-            return self.elem_match(node)
-        raise AssertionError(node)
-
-    def _rows(self, path: Path, suffix: str, where: Bool) -> Bool:
+class _Compiler(FilterCompiler):
+    def _rows(self, path: Path, suffix: str, where: Callable[[Any], Bool]) -> Bool:
+        """Some json_tree row of a route of ``path`` (then ``suffix``) satisfies ``where``."""
         t = _tree(self.doc, path)
+        condition = where(t)
         pattern = route_regex(path) + suffix + "$"
         return exists(
-            select(literal(1)).select_from(t).where(t.c.fullkey.regexp_match(pattern), where)
+            select(literal(1)).select_from(t).where(t.c.fullkey.regexp_match(pattern), condition)
         )
 
-    def cond(self, node: Cond) -> Bool:
-        path, op, arg = node.path, node.op, node.arg
-        expand = "(?:\\[\\d+\\])?" if path else ""
-        if op == "exists":
-            return self._rows(path, "", true())
-        if op == "size":
-            t = _tree(self.doc, path)
-            pattern = route_regex(path) + "$"
-            return exists(
-                select(literal(1))
-                .select_from(t)
-                .where(
-                    t.c.fullkey.regexp_match(pattern),
-                    t.c.type == "array",
-                    func.json_array_length(t.c.value) == arg,
-                )
-            )
-        values = arg if op == "in" else (arg,)
-        t = _tree(self.doc, path)
-        if op == "regex":
-            preds = [and_(t.c.type == "text", func.qalx_regexp(arg[0], arg[1], t.c.atom) == 1)]
-        elif op == "type":
-            preds = [self.type_pred(t, arg)]
-        else:
-            preds = [self.value_pred(t, "eq" if op == "in" else op, v) for v in values]
-        pattern = route_regex(path) + expand + "$"
-        found: Bool = exists(
-            select(literal(1))
-            .select_from(t)
-            .where(t.c.fullkey.regexp_match(pattern), or_(false(), *preds))
+    def _values(self, path: Path, where: Callable[[Any], Bool]) -> Bool:
+        """Some value ``path`` reaches, or an element of an array there, satisfies ``where``."""
+        return self._rows(path, "(?:\\[\\d+\\])?" if path else "", where)
+
+    def exists(self, path: Path) -> Bool:
+        return self._rows(path, "", lambda t: true())
+
+    def size(self, path: Path, n: int) -> Bool:
+        return self._rows(
+            path, "", lambda t: and_(t.c.type == "array", func.json_array_length(t.c.value) == n)
         )
-        if op in ("eq", "in") and None in values and path:
-            found = or_(found, self.missing(path))
-        return found
+
+    def regex(self, path: Path, pattern: str, options: str) -> Bool:
+        return self._values(
+            path,
+            lambda t: and_(t.c.type == "text", func.qalx_regexp(pattern, options, t.c.atom) == 1),
+        )
+
+    def has_type(self, path: Path, names: frozenset[str]) -> Bool:
+        return self._values(path, lambda t: self.type_pred(t, names))
+
+    def compare(self, path: Path, op: str, values: tuple[JSON, ...]) -> Bool:
+        return self._values(
+            path, lambda t: or_(false(), *[self.value_pred(t, op, v) for v in values])
+        )
 
     def value_pred(self, t: Any, op: str, v: JSON) -> Bool:
         sql_op = _CMP[op]
@@ -237,7 +216,6 @@ class _Ctx:
         return or_(false(), *[by_name[n] for n in sorted(names) if n in by_name])
 
     def missing(self, path: Path) -> Bool:
-        """Some route of ``path`` ends at a missing field (or passes through a scalar)."""
         conds: list[Bool] = [_key_absent(self.doc, path[0])]
         for i in range(1, len(path)):
             nxt = path[i]
@@ -266,7 +244,7 @@ class _Ctx:
     def elem_match(self, node: ElemMatch) -> Bool:
         t = _tree(self.doc, node.path)
         elem_json = self.doc.op("->")(t.c.fullkey)
-        inner = _Ctx(elem_json).node(node.inner)
+        inner = _Compiler(elem_json).node(node.inner)
         if not node.on_value:
             special = or_(*[func.json_type(t.c.value, k).is_not(None) for k in SPECIAL_KEYS])
             inner = and_(t.c.type == "object", not_(special), inner)
@@ -276,6 +254,57 @@ class _Ctx:
         )
 
 
-def compile_sqlite(node: Node, doc: Expr) -> Bool:
-    """Boolean SQL expression for ``node`` over the SQLite JSON text expression ``doc``."""
-    return _Ctx(doc).node(node)
+def _json_path(doc: Expr, path: Path) -> Expr:
+    """JSON path text for ``path``; a numeric component indexes an array if it is one."""
+    expr: Expr = literal("$")
+    for part in path:
+        member = f'."{part}"'
+        if is_index(part):
+            expr = case(
+                (func.json_type(doc, expr) == "array", expr + f"[{part}]"),
+                else_=expr + member,
+            )
+        else:
+            expr = expr + member
+    return expr
+
+
+def sort_terms(doc: Expr, path: Path) -> list[Expr]:
+    p = _json_path(doc, path)
+    t = func.json_type(doc, p)
+    val = func.json_extract(doc, p)
+    has_date = func.json_type(doc, p + '."$date"').is_not(None)
+    has_bin = (func.json_type(doc, p + '."$uuid"').is_not(None)) | (
+        func.json_type(doc, p + '."$binary"').is_not(None)
+    )
+    nonfinite = (t == "object") & func.json_type(doc, p + '."$numberDouble"').is_not(None)
+    spelling = func.json_extract(doc, p + '."$numberDouble"')
+    rank = case(
+        (t.in_(NUMBER), RANK["number"]),
+        (nonfinite, RANK["number"]),
+        (t == "text", RANK["string"]),
+        (t.in_(("true", "false")), RANK["bool"]),
+        (t == "array", RANK["array"]),
+        ((t == "object") & has_date, RANK["date"]),
+        ((t == "object") & has_bin, RANK["binData"]),
+        (t == "object", RANK["object"]),
+        else_=RANK["null"],
+    )
+    return [
+        rank,
+        case(
+            (t.in_(NUMBER), FINITE_CLASS),
+            (nonfinite, number_class(spelling)),
+            else_=null(),
+        ),
+        case((t.in_(NUMBER), val), else_=null()),
+        case((t == "text", val), else_=null()),
+        case((t.in_(("true", "false")), val), else_=null()),
+        case(((t == "object") & has_date, func.json_extract(doc, p + '."$date"')), else_=null()),
+        case(((t == "object") & has_bin, func.json_extract(doc, p + '."$uuid"')), else_=null()),
+        case(((t == "object") | (t == "array"), val), else_=null()),
+    ]
+
+
+SQLITE = Dialect("sqlite", _Compiler.compile, sort_terms)
+"""Filters over ``json_tree`` routes of JSON text; sorts by ``json_type``."""

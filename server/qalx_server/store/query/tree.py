@@ -82,20 +82,21 @@ class ElemMatch:
 Node = Union[Const, And, Or, Not, Cond, ElemMatch]  # noqa: UP007 - forward refs
 
 
-def _reject_dangerous(obj: Any, path: str) -> None:
+def reject_code(obj: Any) -> None:
+    """Refuse a :data:`DANGEROUS` key at any depth of a filter or pipeline, before parsing."""
     if isinstance(obj, Mapping):
         for key, val in obj.items():
             if key in DANGEROUS:
-                raise UnsupportedOperator(key, path or None, "server-side code is not allowed")
-            _reject_dangerous(val, path)
+                raise UnsupportedOperator(key, None, "server-side code is not allowed")
+            reject_code(val)
     elif isinstance(obj, list):
         for val in obj:
-            _reject_dangerous(val, path)
+            reject_code(val)
 
 
 def parse_filter(filt: Any, rewrite_path: PathRewriter | None = None) -> Node:
     """Validate and parse a Mongo filter document into a :data:`Node`."""
-    _reject_dangerous(filt, "")
+    reject_code(filt)
     return _Parser(rewrite_path).document(filt)
 
 
