@@ -119,7 +119,7 @@ def make_file_store(settings: Settings) -> FileStore:
             expires_in=settings.file_url_expires,
         )
     from qalx_server.files.local import LocalFileStore
-    from qalx_server.files.signing import load_or_create_secret
+    from qalx_server.keyfiles import load_or_create_secret
 
     return LocalFileStore(
         settings.data_dir / "files",

@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from qalx_server.files.signing import load_or_create_secret
+from qalx_server.keyfiles import MIN_SECRET_BYTES, load_or_create_secret
 from qalx_server.queue_model import QueueCredentials
 from qalx_server.settings import Settings
 from qalx_server.store.database import Database
@@ -247,8 +247,11 @@ def _key(settings: Settings) -> bytes:
             key = bytes.fromhex(settings.broker_key)
         except ValueError:
             raise ValueError("broker_key must be hex digits (e.g. 64 for 32 bytes)") from None
-        if len(key) < 16:
-            raise ValueError("broker_key must be at least 16 bytes (32 hex digits)")
+        if len(key) < MIN_SECRET_BYTES:
+            raise ValueError(
+                f"broker_key must be at least {MIN_SECRET_BYTES} bytes "
+                f"({2 * MIN_SECRET_BYTES} hex digits)"
+            )
         return key
     return load_or_create_secret(Path(settings.data_dir) / KEY_FILE)
 

@@ -46,7 +46,7 @@ class LocalFileStore:
     """A :class:`~qalx_server.files.base.FileStore` that keeps files under ``root``.
 
     ``secret`` signs the URLs (keep it in the data directory, see
-    :func:`~qalx_server.files.signing.load_or_create_secret`); ``max_bytes`` caps each upload.
+    :func:`~qalx_server.keyfiles.load_or_create_secret`); ``max_bytes`` caps each upload.
     """
 
     def __init__(

@@ -38,7 +38,7 @@ from starlette.applications import Starlette
 
 from qalx_server.auth.admin import create_user
 from qalx_server.broker import Broker, create_queue, dead_letter_name
-from qalx_server.files.signing import load_or_create_secret
+from qalx_server.keyfiles import load_or_create_secret
 from qalx_server.queue_model import QueueCredentials
 from qalx_server.store.database import Database
 from qalx_server.store.tables import companies, users
