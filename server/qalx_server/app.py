@@ -29,7 +29,8 @@ from qalx_server.api.handlers import (
 from qalx_server.api.operations import Operation, compile_operations
 from qalx_server.api.schemas import check, problems
 from qalx_server.auth import Authenticator, AuthError
-from qalx_server.broker import Broker
+from qalx_server.broker import Broker, SqsEndpoint
+from qalx_server.broker.naming import ENDPOINT_PATH
 from qalx_server.entities import querying
 from qalx_server.entities.failures import JobFailures
 from qalx_server.entities.hooks import BotHooks, NotificationHooks, QueueHooks
@@ -171,7 +172,7 @@ def create_app(settings: Settings, files: FileStore | None = None) -> Starlette:
         Route("/docs", _serve_docs, methods=["GET"]),
     ]
     if server.broker is not None:
-        routes += server.broker.routes()
+        routes += sqs_routes(server.broker)
     if isinstance(server.files, LocalFileStore):
         routes += file_routes(server.files)
 
@@ -197,6 +198,14 @@ def create_app(settings: Settings, files: FileStore | None = None) -> Starlette:
     )
     app.state.qalx = server
     return app
+
+
+def sqs_routes(broker: Broker) -> list[BaseRoute]:
+    """The broker's SQS endpoint, mounted where its queue URLs point. A Mount does not match
+    its path bare, which is boto3's `endpoint_url` (`<server base>sqs`), so that has a route."""
+    endpoint = SqsEndpoint(broker)
+    path = "/" + ENDPOINT_PATH
+    return [Route(path, endpoint.handle, methods=["POST"]), Mount(path, app=endpoint)]
 
 
 def file_routes(store: LocalFileStore) -> list[BaseRoute]:
