@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route
 
 from qalx_server import jsonio
 from qalx_server.api.errors import ApiError
@@ -29,7 +29,8 @@ from qalx_server.api.handlers import (
 from qalx_server.api.operations import Operation, compile_operations
 from qalx_server.api.schemas import check
 from qalx_server.auth import Authenticator, AuthError
-from qalx_server.broker import Broker
+from qalx_server.broker import Broker, SqsEndpoint
+from qalx_server.broker.naming import ENDPOINT_PATH
 from qalx_server.entities import querying
 from qalx_server.entities.errors import (
     Conflict,
@@ -48,7 +49,10 @@ from qalx_server.entities.service import EntityService
 from qalx_server.entities.signals import SignalWatch
 from qalx_server.entities.workers import WorkerService
 from qalx_server.files.base import FileStore
+from qalx_server.files.local import URL_PATH, LocalFileStore
+from qalx_server.files.local_http import file_app
 from qalx_server.guids import parse_guid
+from qalx_server.keyfiles import load_or_create_secret
 from qalx_server.notifications import Notifier
 from qalx_server.queueing import QueueBackend, QueueConflict, QueueNotFound, QueueUnavailable
 from qalx_server.queueing.builtin import BuiltinQueueBackend
@@ -142,9 +146,6 @@ def make_file_store(settings: Settings) -> FileStore:
             region=settings.s3_region,
             expires_in=settings.file_url_expires,
         )
-    from qalx_server.files.local import LocalFileStore
-    from qalx_server.files.signing import load_or_create_secret
-
     return LocalFileStore(
         settings.data_dir / "files",
         load_or_create_secret(settings.data_dir / "file-signing.key"),
@@ -195,10 +196,9 @@ def create_app(settings: Settings, files: FileStore | None = None) -> Starlette:
         Route("/docs", _serve_docs, methods=["GET"]),
     ]
     if server.broker is not None:
-        routes += server.broker.routes()
-    local_routes = getattr(server.files, "routes", None)
-    if callable(local_routes):
-        routes += local_routes()
+        routes += sqs_routes(server.broker)
+    if isinstance(server.files, LocalFileStore):
+        routes += file_routes(server.files)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -223,6 +223,19 @@ def create_app(settings: Settings, files: FileStore | None = None) -> Starlette:
     )
     app.state.qalx = server
     return app
+
+
+def sqs_routes(broker: Broker) -> list[BaseRoute]:
+    """The broker's SQS endpoint, mounted where its queue URLs point. A Mount does not match
+    its path bare, which is boto3's `endpoint_url` (`<server base>sqs`), so that has a route."""
+    endpoint = SqsEndpoint(broker)
+    path = "/" + ENDPOINT_PATH
+    return [Route(path, endpoint.handle, methods=["POST"]), Mount(path, app=endpoint)]
+
+
+def file_routes(store: LocalFileStore) -> list[BaseRoute]:
+    """The endpoint of the local store's signed URLs, mounted where they point."""
+    return [Mount(URL_PATH, app=file_app(store))]
 
 
 def app_from_env() -> Starlette:

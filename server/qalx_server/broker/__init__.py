@@ -1,7 +1,8 @@
 """The built-in SQS-compatible message broker: AWS JSON 1.0 SQS, as boto3 speaks it.
 
-`Broker(...).routes()` serves it at `/sqs`; the functions below are the service API the REST
-layer and the CLI use (see `naming` for how qalx queue names map to broker queue names).
+`SqsEndpoint(broker)` serves it over HTTP (the server mounts it at `naming.ENDPOINT_PATH`); the
+functions below are the service API the REST layer and the CLI use (see `naming` for how qalx
+queue names map to broker queue names).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from .admin import (
     replay_dead_letters,
 )
 from .credentials import issue_credentials, revoke_credentials
+from .endpoint import SqsEndpoint
 from .naming import broker_queue_name, endpoint_url, queue_url
 from .queues import QueueError, create_queue, delete_queue, qalx_queue_url
 from .server import Broker
@@ -22,6 +24,7 @@ from .server import Broker
 __all__ = [
     "Broker",
     "QueueError",
+    "SqsEndpoint",
     "UnknownQueue",
     "broker_queue_name",
     "create_queue",

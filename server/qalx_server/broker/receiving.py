@@ -1,7 +1,7 @@
-"""ReceiveMessage: what was asked for, one claim attempt, and the messages as SQS shows them.
+"""ReceiveMessage: what was asked for, one claim, and the messages as SQS shows them.
 
-The waiting itself (long polling) is the endpoint's: it repeats `attempt` until messages come
-or `WaitTimeSeconds` runs out, sleeping on a wake-up between attempts.
+The waiting itself (long polling) is the broker's: it claims whenever `deliverable` says there
+is something, until messages come or `WaitTimeSeconds` runs out, sleeping on a wake-up between.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from . import errors, messages, params
 from .clock import now_ms
 from .digests import md5_of_attributes
 from .naming import account_id, queue_arn
-from .operations import QUEUE_ATTRIBUTES, Answer, Call
+from .operations import QUEUE_ATTRIBUTES, Answer, Call, Transaction
 from .queues import Queue, load_queue
 from .receipts import Receipt
 
@@ -68,38 +68,43 @@ def plan(call: Call, conn: Connection, request: Mapping[str, Any]) -> ReceivePla
     )
 
 
-def attempt(call: Call, receive: ReceivePlan) -> list[Answer]:
-    """One claim; the messages in ReceiveMessage's answer form (maybe none)."""
-    with call.db.read() as conn:
-        if not deliverable(conn, receive):
-            return []  # an idle long poll never takes the write lock
-    return claim(call, receive)
-
-
 def deliverable(conn: Connection, receive: ReceivePlan) -> bool:
     """A cheap read before taking the write lock: is anything deliverable at all?"""
     return messages.any_deliverable(conn, receive.queue.id, now_ms())
 
 
-def claim(call: Call, receive: ReceivePlan) -> list[Answer]:
-    """Claim what is deliverable (in a write transaction of its own)."""
-    with call.db.write() as conn:
-        claimed, dead_lettered = messages.claim(
-            conn,
-            receive.queue,
-            limit=receive.limit,
-            visibility_timeout=receive.visibility_timeout,
-            now=now_ms(),
-            locks_rows=call.db.locks_rows,
-        )
-        sources: dict[int, Queue | None] = {}
-        for message in claimed:
-            source = message.dead_letter_source_id
-            if source is not None and source not in sources:
-                sources[source] = load_queue(conn, source)
+@attrs.frozen
+class Claim:
+    """The messages one claim took, and the queues those that were dead-lettered came from."""
+
+    claimed: list[messages.Claimed]
+    sources: Mapping[int, Queue | None]
+
+
+def claim(tx: Transaction, receive: ReceivePlan, *, locks_rows: bool) -> Claim:
+    """Claim what is deliverable (maybe nothing), in a write transaction (`locks_rows`: see
+    `Database.locks_rows`)."""
+    claimed, dead_lettered = messages.claim(
+        tx.conn,
+        receive.queue,
+        limit=receive.limit,
+        visibility_timeout=receive.visibility_timeout,
+        now=now_ms(),
+        locks_rows=locks_rows,
+    )
+    sources: dict[int, Queue | None] = {}
+    for message in claimed:
+        source = message.dead_letter_source_id
+        if source is not None and source not in sources:
+            sources[source] = load_queue(tx.conn, source)
     if dead_lettered and receive.queue.dead_letter_queue_id is not None:
-        call.wake.add(receive.queue.dead_letter_queue_id)
-    return [_shown(call, receive, message, sources) for message in claimed]
+        tx.wake(receive.queue.dead_letter_queue_id)
+    return Claim(claimed, sources)
+
+
+def shown(call: Call, receive: ReceivePlan, taken: Claim) -> list[Answer]:
+    """The claimed messages in ReceiveMessage's answer form (once the claim has committed)."""
+    return [_shown(call, receive, message, taken.sources) for message in taken.claimed]
 
 
 def _shown(

@@ -1,75 +1,61 @@
-"""The broker as the server runs it: the `/sqs` endpoint, authentication and long polling.
+"""The broker as the server runs it: the SQS actions, authentication and long polling.
 
 One `Broker` per server process holds the broker secret (receipt handles and derived
-credential secrets), the wake-up hub for long polling and the database. `routes()` gives the
-Starlette routes to mount: `POST /sqs` (boto3's `endpoint_url` is `<server base>sqs`), and
-the same on `/sqs/` and on queue URLs `/sqs/<company guid>/<queue name>`.
+credential secrets), the wake-up hub for long polling and the database. `OPERATIONS` says how
+it answers each action: every one but ReceiveMessage in one thread hop and one transaction,
+the signature check included; `endpoint.SqsEndpoint` serves them over HTTP.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import logging
 import random
 import time
-import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from concurrent.futures import Executor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-import orjson
+import attrs
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
 
-from qalx_server.files.signing import load_or_create_secret
+from qalx_server.keyfiles import MIN_SECRET_BYTES, load_or_create_secret
 from qalx_server.queue_model import QueueCredentials
 from qalx_server.settings import Settings
 from qalx_server.store.database import Database
 
-from . import errors, receiving
+from . import operations, receiving
 from .credentials import DEFAULT_LIFETIME, forget_expired, issue_credentials
 from .naming import endpoint_url
-from .operations import Answer, Call
+from .operations import Answer, Call, Operation, Transaction
 from .receipts import ReceiptSigner
 from .sigv4 import IncomingRequest, verify
 from .wakeups import WakeupHub
 
-log = logging.getLogger("qalx_server.broker")
 CLEANUP_INTERVAL = 3600.0
 """Seconds between sweeps of long-expired credentials."""
 
-MAX_REQUEST_BYTES = 2 * 1024 * 1024
 KEY_FILE = "broker-signing.key"
 T = TypeVar("T")
 
-Operation = Callable[[Call, Mapping[str, Any]], Answer]
-OPERATIONS: dict[str, Operation] = {
-    "GetQueueUrl": Call.get_queue_url,
-    "ListQueues": Call.list_queues,
-    "GetQueueAttributes": Call.get_queue_attributes,
-    "PurgeQueue": Call.purge_queue,
-    "SendMessage": Call.send_message,
-    "SendMessageBatch": Call.send_message_batch,
-    "ChangeMessageVisibility": Call.change_message_visibility,
-    "ChangeMessageVisibilityBatch": Call.change_message_visibility_batch,
-    "DeleteMessage": Call.delete_message,
-    "DeleteMessageBatch": Call.delete_message_batch,
-}
-RECEIVE = "ReceiveMessage"
-UNSUPPORTED = frozenset(
-    {
-        "AddPermission", "CancelMessageMoveTask", "CreateQueue", "DeleteQueue",
-        "ListDeadLetterSourceQueues", "ListMessageMoveTasks", "ListQueueTags",
-        "RemovePermission", "SetQueueAttributes", "StartMessageMoveTask", "TagQueue",
-        "UntagQueue",
-    }
-)  # fmt: skip
+
+@attrs.frozen
+class SqsRequest:
+    """One SQS request as the endpoint read it: as signed, its JSON payload, the base URL its
+    queue URLs start with, and whether the client has gone (for a long poll to stop)."""
+
+    signed: IncomingRequest
+    payload: Mapping[str, Any]
+    base_url: str
+    disconnected: Callable[[], Awaitable[bool]]
+
+
+Answering = Callable[["Broker", SqsRequest], Awaitable[Answer]]
+"""How a broker answers one action (an entry of `OPERATIONS`)."""
 
 
 class Broker:
@@ -144,101 +130,102 @@ class Broker:
             return await run_in_threadpool(work, *args)
         return await asyncio.get_running_loop().run_in_executor(self.executor, work, *args)
 
-    # ---- HTTP -------------------------------------------------------------------------
+    # ---- answering --------------------------------------------------------------------
 
-    def routes(self) -> list[BaseRoute]:
-        return [
-            Route("/sqs", self.handle, methods=["POST"]),
-            Route("/sqs/", self.handle, methods=["POST"]),
-            Route("/sqs/{company}/{queue}", self.handle, methods=["POST"]),
-        ]
+    async def transact(self, operation: Operation, request: SqsRequest, *, writes: bool) -> Answer:
+        """Answer with `operation` in one thread hop and one transaction (a write if `writes`),
+        the signature check included: one read covers the credentials and the queue."""
+        return await self._in_thread(retrying, lambda: self._run(operation, request, writes))
 
-    async def handle(self, request: Request) -> Response:
-        request_id = str(uuid.uuid4())
-        try:
-            answer = await self._answer(request)
-        except errors.SqsError as exc:
-            return exc.response(request_id)
-        except Exception:
-            log.exception("broker failed on %s", request.headers.get("x-amz-target", "?"))
-            return errors.internal_failure().response(request_id)
-        return Response(
-            orjson.dumps(answer),
-            media_type=errors.CONTENT_TYPE,
-            headers={"x-amzn-RequestId": request_id},
-        )
+    @contextmanager
+    def _transaction(self, *, writes: bool) -> Iterator[Transaction]:
+        with self.hub.deferred() as wake, self.db.write() if writes else self.db.read() as conn:
+            yield Transaction(conn, wake)
 
-    async def _answer(self, request: Request) -> Answer:
-        target = request.headers.get("x-amz-target", "")
-        service, _, name = target.partition(".")
-        if service != "AmazonSQS" or not name:
-            raise errors.invalid_action(target)
-        incoming = await _incoming(request)
-        payload = _payload(incoming.body)
-        if "QueueUrl" not in payload and "company" in request.path_params:
-            payload["QueueUrl"] = str(request.url.replace(query=""))
-        base_url = self.public_url or str(request.base_url)
-        if name == RECEIVE:
-            return await self._receive(request, incoming, payload, base_url)
-        operation = OPERATIONS.get(name)
-        if operation is None:
-            if name in UNSUPPORTED:
-                raise errors.unsupported_operation(name)
-            raise errors.invalid_action(target)
-        return await self._in_thread(self._run, operation, incoming, payload, base_url)
+    def _verified(self, conn: Connection, request: SqsRequest) -> Call:
+        verified = verify(conn, self._key, request.signed, now=dt.datetime.now(dt.UTC))
+        return Call(verified.grant, verified.region, request.base_url, self.receipts)
 
-    def _call(self, incoming: IncomingRequest, base_url: str) -> Call:
-        with self.db.read() as conn:
-            return self._verified(conn, incoming, base_url)
+    def _run(self, operation: Operation, request: SqsRequest, writes: bool) -> Answer:
+        with self._transaction(writes=writes) as tx:
+            return operation(self._verified(tx.conn, request), tx, request.payload)
 
-    def _verified(self, conn: Connection, incoming: IncomingRequest, base_url: str) -> Call:
-        verified = verify(conn, self._key, incoming, now=dt.datetime.now(dt.UTC))
-        return Call(self.db, self.receipts, verified.grant, verified.region, base_url)
+    async def receive_message(self, request: SqsRequest) -> Answer:
+        """ReceiveMessage, the one action answered on the event loop: it may long-poll."""
 
-    def _run(
-        self,
-        operation: Operation,
-        incoming: IncomingRequest,
-        payload: Mapping[str, Any],
-        base_url: str,
-    ) -> Answer:
-        call = self._call(incoming, base_url)
-        try:
-            return retrying(lambda: operation(call, payload))
-        finally:
-            self.hub.wake(call.wake)
-
-    async def _receive(
-        self, request: Request, incoming: IncomingRequest, payload: Mapping[str, Any], base: str
-    ) -> Answer:
         def first() -> tuple[Call, receiving.ReceivePlan, list[Answer]]:
             # One thread hop and one read for the signature, the queue and whether anything is
             # waiting: a busy queue's receive (a worker's every job) costs no more than that
             # and the claim.
             with self.db.read() as conn:
-                call = self._verified(conn, incoming, base)
-                plan = receiving.plan(call, conn, payload)
+                call = self._verified(conn, request)
+                plan = receiving.plan(call, conn, request.payload)
                 ready = receiving.deliverable(conn, plan)
-            return call, plan, retrying(lambda: receiving.claim(call, plan)) if ready else []
+            return call, plan, self._claim(call, plan) if ready else []
 
         call, plan, found = await self._in_thread(first)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + plan.wait_seconds
         while True:
-            self.hub.wake(call.wake)
-            call.wake.clear()
             remaining = deadline - loop.time()
             if found or remaining <= 0:
                 return {"Messages": found} if found else {}
             waiter = self.hub.waiter(plan.queue.id)
             try:  # attempt again once waiting: a message sent since the last one wakes it
-                found = await self._in_thread(retrying, lambda: receiving.attempt(call, plan))
+                found = await self._in_thread(self._attempt, call, plan)
                 if not found:
                     await waiter.wait(min(self.poll_interval, remaining))
             finally:
                 waiter.close()
-            if not found and await request.is_disconnected():
+            if not found and await request.disconnected():
                 return {}
+
+    def _attempt(self, call: Call, plan: receiving.ReceivePlan) -> list[Answer]:
+        with self.db.read() as conn:
+            if not receiving.deliverable(conn, plan):
+                return []  # an idle long poll never takes the write lock
+        return self._claim(call, plan)
+
+    def _claim(self, call: Call, plan: receiving.ReceivePlan) -> list[Answer]:
+        def claim() -> receiving.Claim:
+            with self._transaction(writes=True) as tx:
+                return receiving.claim(tx, plan, locks_rows=self.db.locks_rows)
+
+        return receiving.shown(call, plan, retrying(claim))
+
+
+def in_transaction(operation: Operation, *, writes: bool) -> Answering:
+    """An action the broker answers with `Broker.transact`."""
+
+    async def answer(broker: Broker, request: SqsRequest) -> Answer:
+        return await broker.transact(operation, request, writes=writes)
+
+    return answer
+
+
+OPERATIONS: dict[str, Answering] = {
+    "GetQueueUrl": in_transaction(operations.get_queue_url, writes=False),
+    "ListQueues": in_transaction(operations.list_queues, writes=False),
+    "GetQueueAttributes": in_transaction(operations.get_queue_attributes, writes=False),
+    "PurgeQueue": in_transaction(operations.purge_queue, writes=True),
+    "SendMessage": in_transaction(operations.send_message, writes=True),
+    "SendMessageBatch": in_transaction(operations.send_message_batch, writes=True),
+    "ChangeMessageVisibility": in_transaction(operations.change_message_visibility, writes=True),
+    "ChangeMessageVisibilityBatch": in_transaction(
+        operations.change_message_visibility_batch, writes=True
+    ),
+    "DeleteMessage": in_transaction(operations.delete_message, writes=True),
+    "DeleteMessageBatch": in_transaction(operations.delete_message_batch, writes=True),
+    "ReceiveMessage": Broker.receive_message,  # the one async entry: it may long-poll
+}
+UNSUPPORTED = frozenset(
+    {
+        "AddPermission", "CancelMessageMoveTask", "CreateQueue", "DeleteQueue",
+        "ListDeadLetterSourceQueues", "ListMessageMoveTasks", "ListQueueTags",
+        "RemovePermission", "SetQueueAttributes", "StartMessageMoveTask", "TagQueue",
+        "UntagQueue",
+    }
+)  # fmt: skip
 
 
 def _key(settings: Settings) -> bytes:
@@ -247,8 +234,11 @@ def _key(settings: Settings) -> bytes:
             key = bytes.fromhex(settings.broker_key)
         except ValueError:
             raise ValueError("broker_key must be hex digits (e.g. 64 for 32 bytes)") from None
-        if len(key) < 16:
-            raise ValueError("broker_key must be at least 16 bytes (32 hex digits)")
+        if len(key) < MIN_SECRET_BYTES:
+            raise ValueError(
+                f"broker_key must be at least {MIN_SECRET_BYTES} bytes "
+                f"({2 * MIN_SECRET_BYTES} hex digits)"
+            )
         return key
     return load_or_create_secret(Path(settings.data_dir) / KEY_FILE)
 
@@ -269,44 +259,3 @@ def retrying(work: Callable[[], T], attempts: int = 4) -> T:
                 raise
             time.sleep(random.uniform(0.005, 0.05) * attempt)
     raise AssertionError("unreachable")
-
-
-async def _incoming(request: Request) -> IncomingRequest:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:
-        raise _too_large()
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_REQUEST_BYTES:
-            raise _too_large()
-        chunks.append(chunk)
-    return IncomingRequest(
-        method=request.method,
-        path=request.url.path,
-        query=request.scope.get("query_string", b"").decode("latin-1"),
-        headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw],
-        body=b"".join(chunks),
-    )
-
-
-def _payload(body: bytes) -> dict[str, Any]:
-    if not body.strip():
-        return {}
-    try:
-        parsed = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        raise errors.malformed_body("The request body is not valid JSON.") from None
-    if not isinstance(parsed, dict):
-        raise errors.malformed_body("The request body must be a JSON object.")
-    return parsed
-
-
-def _too_large() -> errors.SqsError:
-    return errors.SqsError(
-        "RequestEntityTooLarge",
-        f"Requests to the broker must be at most {MAX_REQUEST_BYTES} bytes.",
-        status=413,
-        namespace=errors.CORAL_NAMESPACE,
-    )

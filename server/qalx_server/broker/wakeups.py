@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
 
 class Waiter:
@@ -51,6 +52,14 @@ class WakeupHub:
                 waiting.discard(waiter)
                 if not waiting:
                     del self._waiters[waiter.queue_id]
+
+    @contextmanager
+    def deferred(self) -> Iterator[Callable[[int], None]]:
+        """A `wake(queue_id)` whose receivers are woken when the block ends, and not if it
+        raises. Open it around a transaction, so the wake-ups follow the commit."""
+        queue_ids: set[int] = set()
+        yield queue_ids.add
+        self.wake(queue_ids)
 
     def wake(self, queue_ids: Iterable[int]) -> None:
         """Wake every receiver waiting on these queues (from any thread)."""

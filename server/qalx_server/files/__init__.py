@@ -17,7 +17,7 @@ from qalx_server.files.base import (
     validate_prefix,
 )
 from qalx_server.files.local import LocalFileStore
-from qalx_server.files.signing import UrlSigner, load_or_create_secret
+from qalx_server.files.signing import UrlSigner
 
 __all__ = [
     "FileStore",
@@ -29,7 +29,6 @@ __all__ = [
     "ObjectNotFound",
     "SignatureExpired",
     "UrlSigner",
-    "load_or_create_secret",
     "object_key",
     "sanitise_name",
     "validate_key",

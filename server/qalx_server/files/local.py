@@ -1,8 +1,8 @@
 """The embedded file store: bytes on the server's own disk, behind signed URLs.
 
-Used when no S3 bucket is configured. Uploads and downloads go to routes the server mounts
-(see :meth:`LocalFileStore.routes`); writes land in a temporary file next to the target and are
-renamed into place, so a reader only ever sees a complete file.
+Used when no S3 bucket is configured. The signed URLs point at :data:`URL_PATH`, where the
+server mounts :mod:`qalx_server.files.local_http` to answer them; writes land in a temporary
+file next to the target and are renamed into place, so a reader only ever sees a complete file.
 """
 
 from __future__ import annotations
@@ -19,15 +19,13 @@ from typing import IO
 from urllib.parse import quote, urlencode
 
 import anyio.to_thread
-from starlette.routing import BaseRoute, Route
 
 from qalx_server.files.errors import FileStoreError, FileTooLarge, InvalidKey, ObjectNotFound
 from qalx_server.files.keys import sanitise_name, validate_key, validate_prefix
-from qalx_server.files.local_http import FileEndpoint
 from qalx_server.files.signing import UrlSigner
 
-ROUTE_PREFIX = "/files"
-"""Path (below the server's base URL) under which :meth:`LocalFileStore.routes` are mounted."""
+URL_PATH = "/files"
+"""Where the signed URLs point, below the server's base URL (the file endpoint's mount)."""
 
 _TEMP_PREFIX = ".upload-"
 _WRITE_BUFFER_BYTES = 1024 * 1024
@@ -46,7 +44,7 @@ class LocalFileStore:
     """A :class:`~qalx_server.files.base.FileStore` that keeps files under ``root``.
 
     ``secret`` signs the URLs (keep it in the data directory, see
-    :func:`~qalx_server.files.signing.load_or_create_secret`); ``max_bytes`` caps each upload.
+    :func:`~qalx_server.keyfiles.load_or_create_secret`); ``max_bytes`` caps each upload.
     """
 
     def __init__(
@@ -97,12 +95,8 @@ class LocalFileStore:
         }
         if filename is not None:
             query["filename"] = filename
-        path = f"{ROUTE_PREFIX}/{quote(key, safe='/')}"
+        path = f"{URL_PATH}/{quote(key, safe='/')}"
         return f"{base_url.rstrip('/')}{path}?{urlencode(query, quote_via=quote)}"
-
-    def routes(self) -> list[BaseRoute]:
-        """The ``GET``/``HEAD``/``PUT /files/{key}`` routes that serve the signed URLs."""
-        return [Route(ROUTE_PREFIX + "/{key:path}", FileEndpoint(self))]
 
     # -- paths --------------------------------------------------------------------------------
 

@@ -1,4 +1,7 @@
-"""The HTTP side of the embedded store: ``GET``/``HEAD``/``PUT /files/{key}?expires=&sig=``.
+"""The HTTP side of the embedded store: ``GET``/``HEAD``/``PUT {key}?expires=&sig=``.
+
+:func:`file_app` answers below wherever it is mounted (the server mounts it at
+:data:`~qalx_server.files.local.URL_PATH`, where the store's signed URLs point).
 
 These requests come from clients holding a presigned URL, with no ``Authorization`` header
 and, for uploads, ``Content-Type: application/json`` whatever the bytes are (pyqalx always sends
@@ -10,12 +13,12 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import TYPE_CHECKING
 
 import anyio.to_thread
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.types import Receive, Scope, Send
+from starlette.routing import Route, Router
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from qalx_server.files.content import content_disposition, guess_content_type
 from qalx_server.files.errors import (
@@ -25,9 +28,7 @@ from qalx_server.files.errors import (
     InvalidSignature,
 )
 from qalx_server.files.keys import validate_key
-
-if TYPE_CHECKING:
-    from qalx_server.files.local import LocalFileStore
+from qalx_server.files.local import LocalFileStore
 
 _ALLOWED = "GET, HEAD, PUT"
 _RANGE_HEADERS = (b"range", b"if-range")
@@ -38,6 +39,11 @@ _DOWNLOAD_HEADERS = {
     "Cache-Control": "private, no-store",
     "Accept-Ranges": "none",
 }
+
+
+def file_app(store: LocalFileStore) -> ASGIApp:
+    """The endpoint of ``store``'s signed URLs: ``/{key}`` below its mount."""
+    return Router(routes=[Route("/{key:path}", FileEndpoint(store))])
 
 
 def error_response(

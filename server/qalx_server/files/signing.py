@@ -8,21 +8,16 @@ past its expiry or made to serve under a different name. The secret never leaves
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import hmac
 import math
-import os
 import re
-import secrets
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-from qalx_server.files.errors import FileStoreError, InvalidSignature, SignatureExpired
+from qalx_server.files.errors import InvalidSignature, SignatureExpired
+from qalx_server.keyfiles import MIN_SECRET_BYTES
 
-MIN_SECRET_BYTES = 16
-SECRET_BYTES = 32
 _CONTEXT = b"qalx-files-v1"
 _EXPIRES = re.compile(r"0|[1-9][0-9]{0,15}")
 _SIGNATURE = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -80,32 +75,3 @@ class UrlSigner:
             raise InvalidSignature("the URL's signature does not match")
         if self._clock() > int(expires):
             raise SignatureExpired("the URL has expired; ask the API for a fresh one")
-
-
-def load_or_create_secret(path: Path) -> bytes:
-    """Read the signing secret at ``path``, creating a random one (mode 0600) if absent.
-
-    Creation writes a temporary file and hard-links it into place, so concurrent server
-    processes all end up with the same complete secret.
-    """
-    try:
-        secret = path.read_bytes()
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(secrets.token_bytes(SECRET_BYTES))
-                handle.flush()
-                os.fsync(handle.fileno())
-            with contextlib.suppress(FileExistsError):  # another process won: use its secret
-                os.link(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
-        secret = path.read_bytes()
-    if len(secret) < MIN_SECRET_BYTES:
-        raise FileStoreError(
-            f"the file-signing secret in {path} is shorter than {MIN_SECRET_BYTES} bytes"
-        )
-    return secret

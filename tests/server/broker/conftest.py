@@ -36,9 +36,10 @@ from botocore.config import Config
 from mypy_boto3_sqs import SQSClient
 from starlette.applications import Starlette
 
+from qalx_server.app import sqs_routes
 from qalx_server.auth.admin import create_user
 from qalx_server.broker import Broker, create_queue, dead_letter_name
-from qalx_server.files.signing import load_or_create_secret
+from qalx_server.keyfiles import load_or_create_secret
 from qalx_server.queue_model import QueueCredentials
 from qalx_server.store.database import Database
 from qalx_server.store.tables import companies, users
@@ -70,7 +71,7 @@ class LiveBroker:
         db = Database(self.url)
         broker = Broker(db, self.key, region=REGION)
         try:
-            with serve(Starlette(routes=broker.routes())) as base_url:
+            with serve(Starlette(routes=sqs_routes(broker))) as base_url:
                 yield base_url
         finally:
             db.dispose()
@@ -119,7 +120,7 @@ def _serve(data_dir: Path, url: str, backend: str) -> Iterator[LiveBroker]:
     # "process" below uses Starlette's threadpool, so both paths are exercised).
     executor = ThreadPoolExecutor(8, thread_name_prefix="broker-test")
     broker = Broker(db, key, region=REGION, executor=executor)
-    app = Starlette(routes=broker.routes())
+    app = Starlette(routes=sqs_routes(broker))
     try:
         with serve(app) as base_url:
             yield LiveBroker(base_url, db, broker, backend, url, key)

@@ -13,6 +13,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
+from qalx_server.app import file_routes
 from qalx_server.files.local import LocalFileStore
 from qalx_server.files.s3 import S3FileStore, s3_client
 from tests.support.live import serve
@@ -40,7 +41,7 @@ def local_store(tmp_path: Path) -> LocalFileStore:
 @pytest.fixture
 def local_base_url(local_store: LocalFileStore, live_server: LiveServer) -> str:
     """The base URL of a server that mounts only the local store's routes."""
-    return live_server(Starlette(routes=local_store.routes()))
+    return live_server(Starlette(routes=file_routes(local_store)))
 
 
 @pytest.fixture

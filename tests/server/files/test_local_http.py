@@ -21,6 +21,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from qalx_server.app import file_routes
 from qalx_server.files.keys import object_key
 from qalx_server.files.local import LocalFileStore
 
@@ -163,7 +164,7 @@ def test_large_file_is_streamed_both_ways(
     for chunk in _chunks(total):
         expected.update(chunk)
     store = LocalFileStore(tmp_path / "big", SECRET, max_bytes=64 * 1024 * 1024)
-    base_url = live_server(Starlette(routes=store.routes()))
+    base_url = live_server(Starlette(routes=file_routes(store)))
     key = new_key("big.bin")
 
     tracemalloc.start()
@@ -299,7 +300,7 @@ def test_expired_urls_are_403(
 
 def test_urls_expire_after_expires_in(tmp_path: Path, live_server: LiveServer) -> None:
     store = LocalFileStore(tmp_path / "short", SECRET, max_bytes=MAX_BYTES, expires_in=1)
-    base_url = live_server(Starlette(routes=store.routes()))
+    base_url = live_server(Starlette(routes=file_routes(store)))
     key = new_key("short.txt")
     store.write_bytes(key, b"soon gone")
     url = store.get_url(key, base_url=base_url)

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import stat
-from pathlib import Path
-
 import pytest
 
-from qalx_server.files.errors import FileStoreError, InvalidSignature, SignatureExpired
-from qalx_server.files.signing import UrlSigner, load_or_create_secret
+from qalx_server.files.errors import InvalidSignature, SignatureExpired
+from qalx_server.files.signing import UrlSigner
 
 SECRET = b"s" * 32
 KEY = "acme/guid/0123/report.pdf"
@@ -79,15 +75,3 @@ def test_tampered_and_foreign_signatures() -> None:
 def test_short_secrets_are_refused() -> None:
     with pytest.raises(ValueError, match="at least"):
         UrlSigner(b"short")
-
-
-def test_load_or_create_secret(tmp_path: Path) -> None:
-    path = tmp_path / "data" / "file-signing.key"
-    secret = load_or_create_secret(path)
-    assert len(secret) == 32
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    assert load_or_create_secret(path) == secret
-    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary left behind
-    path.write_bytes(b"tiny")
-    with pytest.raises(FileStoreError, match="shorter"):
-        load_or_create_secret(path)
