@@ -22,7 +22,7 @@ LAYERS: list[set[str]] = [
     {"broker", "files", "auth"},
     {"jsonio"},
     {"store"},
-    {"validation", "settings", "queue_model"},
+    {"validation", "settings", "queue_model", "keyfiles"},
     {"spec", "guids"},
 ]
 RANK = {name: depth for depth, layer in enumerate(LAYERS) for name in layer}
