@@ -62,12 +62,7 @@ class BuiltinQueueBackend:
         bot_guid: str | None,
         base_url: str,
     ) -> QueueAccess:
-        return QueueAccess(
-            queue_url=broker.qalx_queue_url(company.guid, name, base_url=base_url),
-            credentials=self.broker.issue_credentials(conn, company.id, bot_guid=bot_guid),
-            endpoint_url=broker.endpoint_url(base_url),
-            region=self.region,
-        )
+        return self.access_many(conn, company, [name], bot_guid=bot_guid, base_url=base_url)[0]
 
     def access_many(
         self,

@@ -63,13 +63,10 @@ class Database:
                 f"unsupported database {parsed.drivername!r}: use sqlite:/// or postgresql+psycopg://"
             )
         self._writer = self.engine.execution_options(**{_WRITE: True})
-        self._single = self.engine.execution_options(**{_SINGLE: True})
-        if self.dialect == "postgresql":
-            # One statement needs no BEGIN and COMMIT round trips on PostgreSQL either: in
-            # autocommit it is its own transaction (a GET item is 1 round trip, not 3).
-            self._single = self.engine.execution_options(
-                isolation_level="AUTOCOMMIT", **{_SINGLE: True}
-            )
+        # One statement needs no BEGIN and COMMIT round trips on PostgreSQL either: in
+        # autocommit it is its own transaction (a GET item is 1 round trip, not 3).
+        autocommit = {"isolation_level": "AUTOCOMMIT"} if self.dialect == "postgresql" else {}
+        self._single = self.engine.execution_options(**autocommit, **{_SINGLE: True})
 
     @property
     def locks_rows(self) -> bool:
