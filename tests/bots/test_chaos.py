@@ -1,5 +1,8 @@
 """Chaos: 1,000 queued jobs, 4 workers, workers killed with SIGKILL at random moments. Every
-job completes and none is lost; jobs delivered more than once are counted and printed."""
+job completes and none is lost; jobs delivered more than once are counted and printed.
+
+At least 50 s of work by design (see WORK_SECONDS), so it runs in the slow gate
+(`make test-slow`, which CI runs too), keeping `make test` within its 20 minutes."""
 
 from __future__ import annotations
 
@@ -30,6 +33,7 @@ def children(pid: int) -> list[int]:
         return [int(p) for p in handle.read().split()]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("live", ["sqlite"], indirect=True)
 def test_kill_9_loses_no_job(session: QalxSession, bots: BotRunner) -> None:
     queue = session.queue.get_or_create("chaos")

@@ -14,12 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import httpx
 import pytest
-from mypy_boto3_sqs import SQSClient
 
 from tests.compat.conftest import Pyqalx, make_pyqalx
+from tests.support.queues import client_from_info
 from tests.support.servers import BACKENDS, LiveServer, live_server
 
 VISIBILITY = 2
@@ -59,21 +58,9 @@ def _queue_info(pyqalx: Pyqalx, guid: str) -> dict[str, Any]:
     return info
 
 
-def _sqs(info: dict[str, Any]) -> SQSClient:
-    credentials = info["credentials"]
-    return boto3.client(
-        "sqs",
-        endpoint_url=info["endpoint_url"],
-        region_name=info["region"],
-        aws_access_key_id=credentials["ACCESS_KEY_ID"],
-        aws_secret_access_key=credentials["SECRET_ACCESS_KEY"],
-        aws_session_token=credentials["SESSION_TOKEN"],
-    )
-
-
 def _assert_empty(pyqalx: Pyqalx, queue_guid: str) -> None:
     info = _queue_info(pyqalx, queue_guid)
-    sqs = _sqs(info)
+    sqs = client_from_info(info)
     attributes = sqs.get_queue_attributes(
         QueueUrl=info["queue_url"],
         AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
@@ -114,7 +101,7 @@ def test_add_to_queue_sends_pyqalx_message_bodies(pyqalx: Pyqalx) -> None:
 
     info = _queue_info(pyqalx, out["queue_guid"])
     assert info["queue_url"] == out["queue_url"]
-    sqs = _sqs(info)
+    sqs = client_from_info(info)
     bodies: list[dict[str, Any]] = []
     groups: set[str] = set()
     while True:

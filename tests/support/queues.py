@@ -13,6 +13,7 @@ from botocore.config import Config
 from mypy_boto3_sqs import SQSClient
 from mypy_boto3_sqs.type_defs import SendMessageBatchRequestEntryTypeDef
 
+from qalx_server.queue_model import QueueCredentials
 from qalx_server.queueing import QueueAccess
 
 NO_RETRIES = Config(
@@ -38,16 +39,24 @@ def client_from_info(info: Mapping[str, Any], config: Config | None = NO_RETRIES
 
 def client_from_access(access: QueueAccess, config: Config | None = NO_RETRIES) -> SQSClient:
     """The same client from a queue backend's answer, before the API shows it as `info`."""
-    credentials = access.credentials
-    return boto3.client(
-        "sqs",
-        endpoint_url=access.endpoint_url,
-        region_name=access.region,
-        aws_access_key_id=credentials.access_key_id,
-        aws_secret_access_key=credentials.secret_access_key,
-        aws_session_token=credentials.session_token,
-        config=config,
-    )
+    return client_with(access.endpoint_url, access.region, access.credentials, config)
+
+
+def client_with(
+    endpoint_url: str | None,
+    region: str,
+    credentials: QueueCredentials,
+    config: Config | None = NO_RETRIES,
+    **overrides: Any,
+) -> SQSClient:
+    """A client with issued credentials (`overrides` replace any of boto3's key arguments)."""
+    keys: dict[str, Any] = {
+        "aws_access_key_id": credentials.access_key_id,
+        "aws_secret_access_key": credentials.secret_access_key,
+        "aws_session_token": credentials.session_token,
+        **overrides,
+    }
+    return boto3.client("sqs", endpoint_url=endpoint_url, region_name=region, config=config, **keys)
 
 
 def job_body(entity_guid: str, entity_type: str = "item") -> str:

@@ -46,6 +46,7 @@ from qalx_server.store.tables import companies, users
 from tests.support import moto
 from tests.support.live import serve
 from tests.support.postgres import throwaway_database
+from tests.support.queues import client_with
 
 REGION = "eu-west-2"
 BACKENDS = ["sqlite", "postgresql"]
@@ -130,19 +131,8 @@ def _serve(data_dir: Path, url: str, backend: str) -> Iterator[LiveBroker]:
 
 
 def sqs_client(base_url: str, credentials: QueueCredentials, **overrides: Any) -> SQSClient:
-    values: dict[str, Any] = {
-        "aws_access_key_id": credentials.access_key_id,
-        "aws_secret_access_key": credentials.secret_access_key,
-        "aws_session_token": credentials.session_token,
-    }
-    values.update(overrides)
-    return boto3.client(
-        "sqs",
-        endpoint_url=base_url + "sqs",
-        region_name=REGION,
-        config=CLIENT_CONFIG,
-        **values,
-    )
+    """A client of the broker served at `base_url`, with credentials it issued."""
+    return client_with(base_url + "sqs", REGION, credentials, CLIENT_CONFIG, **overrides)
 
 
 @attrs.define
