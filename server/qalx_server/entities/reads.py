@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+import attrs
 import sqlalchemy as sa
 
 from qalx_server.auth.principal import Principal
@@ -24,6 +26,37 @@ _PAGE_COLUMNS = (
     entities.c.file_key,
     entities.c.archived,
 )
+
+
+@attrs.frozen
+class ListStatements:
+    """What a list runs: the page's rows, and the count of every match."""
+
+    page: sa.Select[Any]
+    total: sa.Select[Any]
+
+
+def list_statements(
+    company_id: int, entity_type: str, params: Mapping[str, Any], dialect: str
+) -> ListStatements:
+    """The SQL of a list request (its `query`, `sort`, `skip` and `limit`), apart from running
+    it, so its plans can be examined and benchmarked as the server runs them."""
+    filt = querying.parse_query_text(params.get("query"))
+    conditions = [entities.c.company_id == company_id, entities.c.entity_type == entity_type]
+    if not querying.mentions_archived(filt):
+        conditions.append(entities.c.archived.is_(False))
+    if filt:
+        conditions.append(querying.compile_filter(filt, entities.c.doc, dialect))
+    order = querying.order_by(params.get("sort") or [], entities.c.doc, dialect, entities.c.id)
+    page = (
+        sa.select(*_PAGE_COLUMNS)
+        .where(*conditions)
+        .order_by(*order)
+        .offset(params["skip"])
+        .limit(params["limit"])
+    )
+    total = sa.select(sa.func.count()).select_from(entities).where(*conditions)
+    return ListStatements(page, total)
 
 
 class EntityReads(EntityRows):
@@ -47,31 +80,12 @@ class EntityReads(EntityRows):
         self, principal: Principal, entity_type: str, params: dict[str, Any], base_url: str
     ) -> dict[str, Any]:
         kind = KINDS[entity_type]
-        filt = querying.parse_query_text(params.get("query"))
-        conditions = [
-            entities.c.company_id == principal.company_id,
-            entities.c.entity_type == entity_type,
-        ]
-        if not querying.mentions_archived(filt):
-            conditions.append(entities.c.archived.is_(False))
-        if filt:
-            conditions.append(querying.compile_filter(filt, entities.c.doc, self.db.dialect))
-        order = querying.order_by(
-            params.get("sort") or [], entities.c.doc, self.db.dialect, entities.c.id
-        )
-        page = (
-            sa.select(*_PAGE_COLUMNS)
-            .where(*conditions)
-            .order_by(*order)
-            .offset(params["skip"])
-            .limit(params["limit"])
-        )
-        total = sa.select(sa.func.count()).select_from(entities).where(*conditions)
+        listing = list_statements(principal.company_id, entity_type, params, self.db.dialect)
         hooks = self.hooks_for(kind)
         project = querying.projector(params.get("fields") or (), kind.required)
         with self.db.write() if hooks.writes_on_read else self.db.read() as conn:
-            rows = conn.execute(page).all()
-            count = int(conn.execute(total).scalar_one())
+            rows = conn.execute(listing.page).all()
+            count = int(conn.execute(listing.total).scalar_one())
             listed = [Stored(row.id, row.guid, row.doc, row.file_key, row.archived) for row in rows]
             infos = hooks.infos(conn, principal, listed, base_url)  # one batch per page
         data = [
