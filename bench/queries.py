@@ -42,6 +42,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.server_throughput import bench_user, uvicorn  # noqa: E402
+from qalx_server.store.database import Database  # noqa: E402
 
 RESULTS = Path(os.environ.get("QALX_BENCH_RESULTS") or ROOT / "bench" / "results")
 """Where the report goes (bench/run.py --quick sends it elsewhere)."""
@@ -191,8 +192,6 @@ def database(dialect: str, tmp: Path) -> Iterator[str]:
 
 def measure(dialect: str, sizes: list[int], requests: int) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
-    from qalx_server.store.database import Database
-
     with tempfile.TemporaryDirectory() as tmp, database(dialect, Path(tmp)) as url:
         token = bench_user(url, Path(tmp))
         env = {"QALX_SERVER_DATA_DIR": tmp, "QALX_SERVER_DATABASE_URL": url}
@@ -202,21 +201,22 @@ def measure(dialect: str, sizes: list[int], requests: int) -> dict[str, Any]:
             httpx.Client(
                 base_url=base, headers={"Authorization": f"Token {token}"}, timeout=600
             ) as client,
-            db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as sql,
         ):
             have = 0
             for size in sizes:
                 ingest = add_items(client, have, size)
                 have = size
-                for statement in INDEXES[dialect]:
-                    sql.execute(sa.text(statement))
-                sql.execute(sa.text("ANALYZE" if dialect == "sqlite" else "ANALYZE entities"))
-                company = sql.execute(sa.text("SELECT id FROM companies")).scalar_one()
-                _sample_guids(sql)
+                with db.write() as conn:
+                    for statement in INDEXES[dialect]:
+                        conn.execute(sa.text(statement))
+                    conn.execute(sa.text("ANALYZE" if dialect == "sqlite" else "ANALYZE entities"))
+                with db.read() as conn:
+                    company = conn.execute(sa.text("SELECT id FROM companies")).scalar_one()
+                    _sample_guids(conn)
                 row: dict[str, Any] = {"items": size, "ingest_items_per_second": round(ingest)}
                 for question in QUESTIONS:
                     row[question.name] = _ask(
-                        question, dialect, client, sql, company, size, requests
+                        question, dialect, client, db, company, size, requests
                     )
                 rows.append(row)
                 print(json.dumps(row), flush=True)
@@ -234,7 +234,7 @@ def _ask(
     question: Question,
     dialect: str,
     client: httpx.Client,
-    sql: sa.Connection,
+    db: Database,
     company: int,
     size: int,
     requests: int,
@@ -257,12 +257,15 @@ def _ask(
             "limit": LIMIT,
         }
         listing = list_statements(company, "item", params, dialect)
-        assert sql.execute(listing.page).all()
-        if listing.total is not None:
-            sql.execute(listing.total).scalar_one()
+        with db.read() as conn:  # as the server reads a page: in one transaction
+            assert conn.execute(listing.page).all()
+            if listing.total is not None:
+                conn.execute(listing.total).scalar_one()
 
     def raw(n: int) -> None:
-        assert sql.execute(statement, {"company": company, **question.params(n, size)}).all()
+        with db.read() as conn:
+            found = conn.execute(statement, {"company": company, **question.params(n, size)})
+            assert found.all()
 
     found = {
         "api_ms": timed(api, requests),

@@ -58,7 +58,7 @@ from qalx_server.queueing import QueueBackend, QueueConflict, QueueNotFound, Que
 from qalx_server.queueing.builtin import BuiltinQueueBackend
 from qalx_server.settings import Settings
 from qalx_server.spec import spec_text
-from qalx_server.store.database import Database
+from qalx_server.store.database import Database, StatementTimeout
 from qalx_server.validation import problems
 
 log = logging.getLogger("qalx_server")
@@ -78,6 +78,7 @@ REFUSALS: tuple[tuple[type[Exception], int, str | None], ...] = (
     (QueueNotFound, 404, "not_found"),
     (QueueConflict, 409, "conflict"),
     (QueueUnavailable, 503, "queue_unavailable"),
+    (StatementTimeout, 503, "query_timeout"),
 )
 
 
@@ -86,7 +87,7 @@ class QalxServer:
 
     def __init__(self, settings: Settings, files: FileStore | None = None) -> None:
         self.settings = settings
-        self.db = Database(settings.resolved_database_url)
+        self.db = Database(settings.resolved_database_url, settings.statement_seconds)
         self.files = files if files is not None else make_file_store(settings)
         self.auth = Authenticator(self.db, settings.token_cache_seconds)
         # Handlers use the database synchronously, so they run on these threads. A plain
@@ -217,6 +218,7 @@ def create_app(settings: Settings, files: FileStore | None = None) -> Starlette:
             QueueNotFound: _refused,
             QueueConflict: _refused,
             QueueUnavailable: _refused,
+            StatementTimeout: _refused,
             HTTPException: _http_error,
             Exception: _internal_error,
         },

@@ -126,6 +126,11 @@ def write_profile(path: Path, profile: str, values: dict[str, str]) -> None:
 @click.option("--s3-bucket", help="Bucket for --storage s3.")
 @click.option("--s3-endpoint-url", help="S3-compatible endpoint (default: AWS).")
 @click.option("--s3-region", help="Region of the bucket.")
+@click.option(
+    "--statement-seconds",
+    type=float,
+    help="Longest one database statement may run (default 30; 0: no limit).",
+)
 @click.option("--queues", type=click.Choice(["builtin", "sqs"]), help="Where queues live.")
 @click.option("--sqs-region", help="Region of the Amazon SQS queues (--queues sqs).")
 @click.option("--sqs-role-arn", help="Role assumed to issue queue credentials (--queues sqs).")

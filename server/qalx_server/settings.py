@@ -58,6 +58,9 @@ class Settings:
     """Largest file accepted by the embedded file store (413 beyond)."""
     file_url_expires: int = attrs.field(default=3600, converter=int)
     """Lifetime in seconds of signed file URLs."""
+    statement_seconds: float = attrs.field(default=30.0, converter=float)
+    """The longest one database statement may run (a query's search, say) before the database
+    stops it and the request is answered 503 `query_timeout`; 0 for no limit."""
     threads: int = attrs.field(default=16, converter=int)
     """Threads that run request handlers (each holds at most one database connection)."""
     token_cache_seconds: float = attrs.field(default=10.0, converter=float)

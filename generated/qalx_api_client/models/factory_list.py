@@ -19,9 +19,10 @@ class FactoryList:
     """
     Attributes:
         data (list[Factory]):
-        query (ListQuery): About the page. `count` is the number of entities in this page; `total` all matches.
-            `next` and `previous` are paths relative to the base URL (no leading `/`) that carry
-            their own query string, or null at either end.
+        query (ListQuery): About the page. `count` is the number of entities in this page; `total`, present only
+            when the request asked for it (`total=true`), the number of all matches. `next` and
+            `previous` are paths relative to the base URL (no leading `/`) that carry their own
+            query string, or null at either end.
     """
 
     data: list[Factory]

@@ -28,10 +28,14 @@ def _resolve(node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
+_BOOLEANS = {"true": True, "false": False}
+"""How httpx, requests and browsers spell a boolean query parameter."""
+
+
 @attrs.frozen
 class QueryParam:
     name: str
-    kind: str  # "integer", "number", "string" or "array"
+    kind: str  # "integer", "number", "boolean", "string" or "array"
     default: Any
     check: Validator
 
@@ -45,7 +49,13 @@ class QueryParam:
             if raw is None:
                 return self.default
             values = raw
-            if self.kind in ("integer", "number"):
+            if self.kind == "boolean":
+                values = _BOOLEANS.get(raw.lower())
+                if values is None:
+                    raise bad_request(
+                        f"query parameter {self.name!r} must be true or false, not {raw!r}"
+                    )
+            elif self.kind in ("integer", "number"):
                 try:
                     values = int(raw) if self.kind == "integer" else float(raw)
                     if not math.isfinite(values):

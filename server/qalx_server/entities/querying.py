@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import ColumnElement
 
 from qalx_server import jsonio
 from qalx_server.store import query as engine
+from qalx_server.store.query.extjson import JSON, is_uuid
+from qalx_server.store.tables import entities
 
 from .errors import Invalid, UnsupportedOperator
 
@@ -57,9 +60,51 @@ def query_error(exc: engine.QueryError) -> Invalid:
     return Invalid(f"query: {exc}")
 
 
-def compile_filter(filt: Mapping[str, Any], doc: ColumnElement[Any], dialect: str) -> Any:
+def entity_columns(unique_names: bool, *, archived_listed: bool) -> engine.Columns:
+    """The `entities` columns that hold a path's values, so a filter on them uses their
+    indexes: `guid` always, `info.archived` always, and `name` for types whose names are
+    unique (their `unique_name`) when archived entities are not listed (it is NULL on those)."""
+    columns: dict[tuple[str, ...], engine.ColumnRule] = {
+        ("guid",): _guid_rule,
+        ("info", "archived"): _archived_rule,
+    }
+    if unique_names and not archived_listed:
+        columns[("name",)] = _name_rule
+    return columns
+
+
+def _guid_rule(op: str, values: tuple[JSON, ...]) -> Any:
+    """Every entity's `guid` is the `$uuid` of its column: any other value matches none."""
+    if op != "eq":
+        return None
+    hexes = [value["$uuid"] for value in values if is_uuid(value)]
+    return entities.c.guid.in_(hexes) if hexes else sa.false()
+
+
+def _archived_rule(op: str, values: tuple[JSON, ...]) -> Any:
+    """`info.archived` is always the boolean of the `archived` column."""
+    if op != "eq":
+        return None
+    flags = [value for value in values if isinstance(value, bool)]
+    return entities.c.archived.in_(flags) if flags else sa.false()
+
+
+def _name_rule(op: str, values: tuple[JSON, ...]) -> Any:
+    """A name the spec makes a string; a null (a missing name) is left to the document."""
+    if op != "eq" or None in values:
+        return None
+    names = [value for value in values if isinstance(value, str)]
+    return entities.c.unique_name.in_(names) if names else sa.false()
+
+
+def compile_filter(
+    filt: Mapping[str, Any],
+    doc: ColumnElement[Any],
+    dialect: str,
+    columns: engine.Columns | None = None,
+) -> Any:
     try:
-        return engine.compile_filter(filt, doc, dialect, rewrite_path)
+        return engine.compile_filter(filt, doc, dialect, rewrite_path, columns)
     except engine.QueryError as exc:
         raise query_error(exc) from None
 

@@ -30,10 +30,11 @@ _PAGE_COLUMNS = (
 
 @attrs.frozen
 class ListStatements:
-    """What a list runs: the page's rows, and the count of every match."""
+    """What a list runs: the page's rows (one more than the page, to tell whether more
+    follow), and the count of every match when it was asked for."""
 
     page: sa.Select[Any]
-    total: sa.Select[Any]
+    total: sa.Select[Any] | None
 
 
 def list_statements(
@@ -43,19 +44,25 @@ def list_statements(
     it, so its plans can be examined and benchmarked as the server runs them."""
     filt = querying.parse_query_text(params.get("query"))
     conditions = [entities.c.company_id == company_id, entities.c.entity_type == entity_type]
-    if not querying.mentions_archived(filt):
+    archived_listed = querying.mentions_archived(filt)
+    if not archived_listed:
         conditions.append(entities.c.archived.is_(False))
     if filt:
-        conditions.append(querying.compile_filter(filt, entities.c.doc, dialect))
+        columns = querying.entity_columns(
+            KINDS[entity_type].unique_name, archived_listed=archived_listed
+        )
+        conditions.append(querying.compile_filter(filt, entities.c.doc, dialect, columns))
     order = querying.order_by(params.get("sort") or [], entities.c.doc, dialect, entities.c.id)
     page = (
         sa.select(*_PAGE_COLUMNS)
         .where(*conditions)
         .order_by(*order)
         .offset(params["skip"])
-        .limit(params["limit"])
+        .limit(params["limit"] + 1)
     )
-    total = sa.select(sa.func.count()).select_from(entities).where(*conditions)
+    total = None
+    if params.get("total"):
+        total = sa.select(sa.func.count()).select_from(entities).where(*conditions)
     return ListStatements(page, total)
 
 
@@ -85,14 +92,16 @@ class EntityReads(EntityRows):
         project = querying.projector(params.get("fields") or (), kind.required)
         with self.db.write() if hooks.writes_on_read else self.db.read() as conn:
             rows = conn.execute(listing.page).all()
-            count = int(conn.execute(listing.total).scalar_one())
+            more = len(rows) > params["limit"]
+            rows = rows[: params["limit"]]
+            total = None if listing.total is None else int(conn.execute(listing.total).scalar_one())
             listed = [Stored(row.id, row.guid, row.doc, row.file_key, row.archived) for row in rows]
             infos = hooks.infos(conn, principal, listed, base_url)  # one batch per page
         data = [
             self.render(kind, stored, Rendering(base_url, project=project, extra_info=info))
             for stored, info in zip(listed, infos, strict=True)
         ]
-        return envelope(data, count, params, entity_type)
+        return envelope(data, more, total, params, entity_type)
 
     def aggregate(
         self, principal: Principal, entity_type: str, pipeline_text: str
@@ -103,7 +112,8 @@ class EntityReads(EntityRows):
             entities.c.entity_type == entity_type,
             entities.c.archived.is_(False),
         ]
-        match = pipeline.where(entities.c.doc, self.db.dialect)
+        columns = querying.entity_columns(KINDS[entity_type].unique_name, archived_listed=False)
+        match = pipeline.where(entities.c.doc, self.db.dialect, columns)
         if match is not None:  # leading $match stages run in the database
             conditions.append(match)
         query = (

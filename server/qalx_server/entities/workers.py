@@ -178,4 +178,6 @@ class WorkerService:
         project = querying.projector(params.get("fields") or [], worker_required())
         if project:
             page = [project(w) for w in page]
-        return envelope(page, total, params, f"bot/{bot_guid}/worker")
+        more = params["skip"] + len(page) < total
+        shown_total = total if params.get("total") else None
+        return envelope(page, more, shown_total, params, f"bot/{bot_guid}/worker")

@@ -4,17 +4,24 @@ Reads and writes go through `Database.read()` / `Database.write()`. On SQLite a 
 transaction starts with `BEGIN IMMEDIATE`, taking the write lock before it reads, so a
 read-modify-write (a worker PATCH merging into its bot) can never lose an update; on
 PostgreSQL the same code locks the rows it changes with `SELECT ... FOR UPDATE`.
+
+Every statement runs under a time limit (PostgreSQL's `statement_timeout`; on SQLite a
+progress handler that interrupts it), so no query holds a thread and a connection for good:
+a statement stopped so raises `StatementTimeout`. Migrations run without it.
 """
 
 from __future__ import annotations
 
+import math
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import orjson
+import psycopg
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
@@ -26,6 +33,13 @@ from .query import install_sqlite_functions
 _WRITE = "qalx_write"
 _SINGLE = "qalx_single_statement"
 _MIGRATION_LOCK = 0x71A1C0  # any constant shared by every qalx_server process
+_UNLIMITED = "qalx_unlimited"
+_PROGRESS_STEPS = 10_000
+"""SQLite virtual machine steps between looks at the clock (a few microseconds of work)."""
+
+
+class StatementTimeout(Exception):
+    """The database stopped a statement that ran longer than the server's limit."""
 
 
 def _json_text(value: Any) -> str:
@@ -33,9 +47,11 @@ def _json_text(value: Any) -> str:
 
 
 class Database:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, statement_seconds: float = 0) -> None:
+        """`statement_seconds`: the limit on one statement (0: none)."""
         parsed = make_url(url)
         self.dialect = parsed.get_backend_name()
+        self.statement_seconds = statement_seconds
         if self.dialect == "sqlite":
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -49,7 +65,10 @@ class Database:
             )
             event.listen(self.engine, "connect", _sqlite_connect)
             event.listen(self.engine, "begin", _sqlite_begin)
+            if statement_seconds > 0:
+                event.listen(self.engine, "before_cursor_execute", self._sqlite_deadline)
         elif self.dialect == "postgresql":
+            limit = f"-c statement_timeout={math.ceil(statement_seconds * 1000)}"
             self.engine = create_engine(
                 url,
                 json_serializer=_json_text,
@@ -57,11 +76,13 @@ class Database:
                 pool_size=16,
                 max_overflow=8,
                 pool_pre_ping=True,
+                connect_args={"options": limit} if statement_seconds > 0 else {},
             )
         else:
             raise ValueError(
                 f"unsupported database {parsed.drivername!r}: use sqlite:/// or postgresql+psycopg://"
             )
+        event.listen(self.engine, "handle_error", self._timed_out)
         self._writer = self.engine.execution_options(**{_WRITE: True})
         # One statement needs no BEGIN and COMMIT round trips on PostgreSQL either: in
         # autocommit it is its own transaction (a GET item is 1 round trip, not 3).
@@ -86,14 +107,36 @@ class Database:
         with self._writer.begin() as conn:
             yield conn
 
+    def _sqlite_deadline(self, conn: Connection, *_: Any) -> None:
+        """Give the statement about to run its deadline (the progress handler reads it)."""
+        unlimited = conn.get_execution_options().get(_UNLIMITED, False)
+        limit = math.inf if unlimited else time.monotonic() + self.statement_seconds
+        conn.connection.info["deadline"][0] = limit
+
+    def _timed_out(self, context: sa.engine.ExceptionContext) -> StatementTimeout | None:
+        """A statement the limit stopped, said so (either database's own words are cryptic:
+        `interrupted`, `canceling statement due to statement timeout`)."""
+        original = context.original_exception
+        stopped = isinstance(original, psycopg.errors.QueryCanceled) or (
+            isinstance(original, sqlite3.OperationalError) and str(original) == "interrupted"
+        )
+        if not stopped:
+            return None
+        return StatementTimeout(
+            f"the database stopped the query after {self.statement_seconds:g} s, the server's "
+            "limit: narrow it, or index the paths it filters and sorts on"
+        )
+
     def migrate(self, revision: str = "head") -> None:
         """Bring the schema up to the newest migration (or `revision`, for tests of a
         migration). Safe to run at every start, and from several processes at once (uvicorn
         workers): they take turns under a lock."""
         config = Config()
         config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-        with self._writer.begin() as conn:  # SQLite: BEGIN IMMEDIATE takes the write lock
+        unlimited = self._writer.execution_options(**{_UNLIMITED: True})
+        with unlimited.begin() as conn:  # SQLite: BEGIN IMMEDIATE takes the write lock
             if self.dialect == "postgresql":
+                conn.execute(sa.text("SET LOCAL statement_timeout = 0"))
                 conn.execute(
                     sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
                 )
@@ -104,8 +147,11 @@ class Database:
         self.engine.dispose()
 
 
-def _sqlite_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+def _sqlite_connect(dbapi_conn: sqlite3.Connection, record: Any) -> None:
     dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see _sqlite_begin)
+    deadline = [math.inf]  # set per statement by Database._sqlite_deadline
+    record.info["deadline"] = deadline
+    dbapi_conn.set_progress_handler(lambda: time.monotonic() > deadline[0], _PROGRESS_STEPS)
     cursor = dbapi_conn.cursor()
     for pragma in (
         "journal_mode=WAL",

@@ -204,9 +204,9 @@ def test_worker_list_and_delete(tenant: Tenant) -> None:
             )
         ).workers
     )
-    listed = ok(list_workers.sync_detailed(guid, client=tenant.client, limit=2))
+    listed = ok(list_workers.sync_detailed(guid, client=tenant.client, limit=2, total=True))
     assert (listed.query.count, listed.query.total) == (2, 3)
-    assert listed.query.next_ == f"bot/{guid.hex}/worker?skip=2&limit=2"
+    assert listed.query.next_ == f"bot/{guid.hex}/worker?skip=2&limit=2&total=true"
     first = uuid_of(workers[0].guid)
     ok(
         update_worker.sync_detailed(
@@ -222,7 +222,7 @@ def test_worker_list_and_delete(tenant: Tenant) -> None:
     assert [hex_of(w.guid) for w in active.data] == [hex_of(workers[0].guid)]
     assert delete_worker.sync_detailed(guid, first, client=tenant.client).status_code == 204
     error(get_worker.sync_detailed(guid, first, client=tenant.client), 404)
-    assert ok(list_workers.sync_detailed(guid, client=tenant.client)).query.total == 2
+    assert ok(list_workers.sync_detailed(guid, client=tenant.client, total=True)).query.total == 2
 
 
 def test_deleting_a_bot_revokes_its_token(tenant: Tenant) -> None:

@@ -310,5 +310,5 @@ def test_tag_scoped_find_with_elem_match(tenant: Tenant) -> None:
     )
     _item(tenant)
     scoped = {"$and": [{"tags": {"$elemMatch": {"name": "project_name", "value": "beams"}}}]}
-    found = ok(list_items.sync_detailed(client=tenant.client, query=query(scoped)))
+    found = ok(list_items.sync_detailed(client=tenant.client, query=query(scoped), total=True))
     assert found.query.total == 1

@@ -60,7 +60,7 @@ def _create(tenant: Tenant, entity_type: str, key: str | None, **changes: Any) -
 
 
 def _count(tenant: Tenant, entity_type: str) -> int:
-    total = ok(CREATES[entity_type][1].sync_detailed(client=tenant.client)).query.total
+    total = ok(CREATES[entity_type][1].sync_detailed(client=tenant.client, total=True)).query.total
     assert isinstance(total, int)
     return total
 

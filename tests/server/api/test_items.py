@@ -123,6 +123,24 @@ def test_as_file_is_echoed(tenant: Tenant) -> None:
     assert "put_url" in item["file"]  # type: ignore[operator]
 
 
+def test_a_page_counts_every_match_only_when_asked(tenant: Tenant) -> None:
+    for height in range(3):
+        _add(tenant, data={"height": height})
+    headers = {"Authorization": f"Token {tenant.token}"}
+    plain = httpx.get(tenant.live.base_url + "item?limit=2", headers=headers).json()["query"]
+    assert "total" not in plain
+    assert (plain["count"], plain["next"]) == (2, "item?skip=2&limit=2")  # more follow
+    last = httpx.get(tenant.live.base_url + plain["next"], headers=headers).json()["query"]
+    assert (last["count"], last["next"]) == (1, None)
+    exact = httpx.get(tenant.live.base_url + "item?limit=3", headers=headers).json()["query"]
+    assert (exact["count"], exact["next"]) == (3, None)  # a full page with nothing after it
+    counted = ok(list_items.sync_detailed(client=tenant.client, limit=2, total=True)).query
+    assert (counted.count, counted.total, counted.next_) == (2, 3, "item?skip=2&limit=2&total=true")
+    refused = httpx.get(tenant.live.base_url + "item?total=maybe", headers=headers)
+    assert refused.status_code == 400
+    assert refused.json()["detail"] == "query parameter 'total' must be true or false, not 'maybe'"
+
+
 def test_list_filters_sorts_and_pages(tenant: Tenant) -> None:
     for height in (3, 1, 2, 5, 4):
         _add(tenant, data={"height": height}, meta={"shape": "sq" if height % 2 else "rect"})
@@ -133,6 +151,7 @@ def test_list_filters_sorts_and_pages(tenant: Tenant) -> None:
             query=query({"metadata.data.shape": "sq"}),
             sort=["-data__height"],
             limit=2,
+            total=True,
         )
     )
     assert [present(i.data)["height"] for i in page.data] == [5, 3]
@@ -147,7 +166,11 @@ def test_list_filters_sorts_and_pages(tenant: Tenant) -> None:
     assert [i["data"]["height"] for i in rest["data"]] == [1]
     assert rest["query"]["next"] is None
 
-    same = ok(list_items.sync_detailed(client=tenant.client, query=query({"meta.shape": "sq"})))
+    same = ok(
+        list_items.sync_detailed(
+            client=tenant.client, query=query({"meta.shape": "sq"}), total=True
+        )
+    )
     assert same.query.total == 3
 
 
@@ -219,7 +242,7 @@ def test_a_bulk_body_without_the_bulk_header_is_refused(tenant: Tenant) -> None:
     body = models.ItemBulkCreate.from_dict({"items": [{"data": {"i": 0}}]})
     refused = error(create_item.sync_detailed(client=tenant.client, body=body), 400)
     assert "qalx-bulk" in refused.detail
-    assert ok(list_items.sync_detailed(client=tenant.client)).query.total == 0
+    assert ok(list_items.sync_detailed(client=tenant.client, total=True)).query.total == 0
 
 
 def test_query_errors_are_400_naming_the_problem(tenant: Tenant) -> None:

@@ -12,6 +12,7 @@ def _get_kwargs(
     *,
     skip: int | Unset = 0,
     limit: int | Unset = 25,
+    total: bool | Unset = False,
     sort: list[str] | Unset = UNSET,
     query: str | Unset = UNSET,
     fields: list[str] | Unset = UNSET,
@@ -22,6 +23,8 @@ def _get_kwargs(
     params["skip"] = skip
 
     params["limit"] = limit
+
+    params["total"] = total
 
     json_sort: list[str] | Unset = UNSET
     if not isinstance(sort, Unset):
@@ -102,6 +105,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     skip: int | Unset = 0,
     limit: int | Unset = 25,
+    total: bool | Unset = False,
     sort: list[str] | Unset = UNSET,
     query: str | Unset = UNSET,
     fields: list[str] | Unset = UNSET,
@@ -114,6 +118,7 @@ def sync_detailed(
     Args:
         skip (int | Unset):  Default: 0.
         limit (int | Unset):  Default: 25.
+        total (bool | Unset):  Default: False.
         sort (list[str] | Unset):
         query (str | Unset):
         fields (list[str] | Unset):
@@ -129,6 +134,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         skip=skip,
         limit=limit,
+        total=total,
         sort=sort,
         query=query,
         fields=fields,
@@ -146,6 +152,7 @@ def sync(
     client: AuthenticatedClient | Client,
     skip: int | Unset = 0,
     limit: int | Unset = 25,
+    total: bool | Unset = False,
     sort: list[str] | Unset = UNSET,
     query: str | Unset = UNSET,
     fields: list[str] | Unset = UNSET,
@@ -158,6 +165,7 @@ def sync(
     Args:
         skip (int | Unset):  Default: 0.
         limit (int | Unset):  Default: 25.
+        total (bool | Unset):  Default: False.
         sort (list[str] | Unset):
         query (str | Unset):
         fields (list[str] | Unset):
@@ -174,6 +182,7 @@ def sync(
         client=client,
         skip=skip,
         limit=limit,
+        total=total,
         sort=sort,
         query=query,
         fields=fields,
@@ -185,6 +194,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     skip: int | Unset = 0,
     limit: int | Unset = 25,
+    total: bool | Unset = False,
     sort: list[str] | Unset = UNSET,
     query: str | Unset = UNSET,
     fields: list[str] | Unset = UNSET,
@@ -197,6 +207,7 @@ async def asyncio_detailed(
     Args:
         skip (int | Unset):  Default: 0.
         limit (int | Unset):  Default: 25.
+        total (bool | Unset):  Default: False.
         sort (list[str] | Unset):
         query (str | Unset):
         fields (list[str] | Unset):
@@ -212,6 +223,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         skip=skip,
         limit=limit,
+        total=total,
         sort=sort,
         query=query,
         fields=fields,
@@ -227,6 +239,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     skip: int | Unset = 0,
     limit: int | Unset = 25,
+    total: bool | Unset = False,
     sort: list[str] | Unset = UNSET,
     query: str | Unset = UNSET,
     fields: list[str] | Unset = UNSET,
@@ -239,6 +252,7 @@ async def asyncio(
     Args:
         skip (int | Unset):  Default: 0.
         limit (int | Unset):  Default: 25.
+        total (bool | Unset):  Default: False.
         sort (list[str] | Unset):
         query (str | Unset):
         fields (list[str] | Unset):
@@ -256,6 +270,7 @@ async def asyncio(
             client=client,
             skip=skip,
             limit=limit,
+            total=total,
             sort=sort,
             query=query,
             fields=fields,

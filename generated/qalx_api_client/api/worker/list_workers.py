@@ -15,6 +15,7 @@ def _get_kwargs(
     *,
     skip: int | Unset = 0,
     limit: int | Unset = 25,
+    total: bool | Unset = False,
     sort: list[str] | Unset = UNSET,
     query: str | Unset = UNSET,
     fields: list[str] | Unset = UNSET,
@@ -25,6 +26,8 @@ def _get_kwargs(
     params["skip"] = skip
 
     params["limit"] = limit
+
+    params["total"] = total
 
     json_sort: list[str] | Unset = UNSET
     if not isinstance(sort, Unset):
@@ -113,6 +116,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     skip: int | Unset = 0,
     limit: int | Unset = 25,
+    total: bool | Unset = False,
     sort: list[str] | Unset = UNSET,
     query: str | Unset = UNSET,
     fields: list[str] | Unset = UNSET,
@@ -123,6 +127,7 @@ def sync_detailed(
         bot_guid (UUID):
         skip (int | Unset):  Default: 0.
         limit (int | Unset):  Default: 25.
+        total (bool | Unset):  Default: False.
         sort (list[str] | Unset):
         query (str | Unset):
         fields (list[str] | Unset):
@@ -139,6 +144,7 @@ def sync_detailed(
         bot_guid=bot_guid,
         skip=skip,
         limit=limit,
+        total=total,
         sort=sort,
         query=query,
         fields=fields,
@@ -157,6 +163,7 @@ def sync(
     client: AuthenticatedClient | Client,
     skip: int | Unset = 0,
     limit: int | Unset = 25,
+    total: bool | Unset = False,
     sort: list[str] | Unset = UNSET,
     query: str | Unset = UNSET,
     fields: list[str] | Unset = UNSET,
@@ -167,6 +174,7 @@ def sync(
         bot_guid (UUID):
         skip (int | Unset):  Default: 0.
         limit (int | Unset):  Default: 25.
+        total (bool | Unset):  Default: False.
         sort (list[str] | Unset):
         query (str | Unset):
         fields (list[str] | Unset):
@@ -184,6 +192,7 @@ def sync(
         client=client,
         skip=skip,
         limit=limit,
+        total=total,
         sort=sort,
         query=query,
         fields=fields,
@@ -196,6 +205,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     skip: int | Unset = 0,
     limit: int | Unset = 25,
+    total: bool | Unset = False,
     sort: list[str] | Unset = UNSET,
     query: str | Unset = UNSET,
     fields: list[str] | Unset = UNSET,
@@ -206,6 +216,7 @@ async def asyncio_detailed(
         bot_guid (UUID):
         skip (int | Unset):  Default: 0.
         limit (int | Unset):  Default: 25.
+        total (bool | Unset):  Default: False.
         sort (list[str] | Unset):
         query (str | Unset):
         fields (list[str] | Unset):
@@ -222,6 +233,7 @@ async def asyncio_detailed(
         bot_guid=bot_guid,
         skip=skip,
         limit=limit,
+        total=total,
         sort=sort,
         query=query,
         fields=fields,
@@ -238,6 +250,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     skip: int | Unset = 0,
     limit: int | Unset = 25,
+    total: bool | Unset = False,
     sort: list[str] | Unset = UNSET,
     query: str | Unset = UNSET,
     fields: list[str] | Unset = UNSET,
@@ -248,6 +261,7 @@ async def asyncio(
         bot_guid (UUID):
         skip (int | Unset):  Default: 0.
         limit (int | Unset):  Default: 25.
+        total (bool | Unset):  Default: False.
         sort (list[str] | Unset):
         query (str | Unset):
         fields (list[str] | Unset):
@@ -266,6 +280,7 @@ async def asyncio(
             client=client,
             skip=skip,
             limit=limit,
+            total=total,
             sort=sort,
             query=query,
             fields=fields,

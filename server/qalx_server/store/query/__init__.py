@@ -8,6 +8,7 @@ its whole input first and raises :class:`QueryError` (HTTP 400) on refusal.
 
 from .aggregate import Pipeline, aggregate, parse_pipeline
 from .compiler import compile_filter, compile_node
+from .dialect import ColumnRule, Columns
 from .errors import QueryError, UnsupportedOperator
 from .extjson import canonical, from_python, to_python
 from .matcher import evaluate, matches
@@ -18,6 +19,8 @@ from .sqlite import install_on_engine, install_sqlite_functions
 from .tree import Node, parse_filter
 
 __all__ = [
+    "ColumnRule",
+    "Columns",
     "Node",
     "PathRewriter",
     "Pipeline",

@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement
 
 from .canon import canon_text
 from .compiler import compile_node
+from .dialect import Columns
 from .errors import QueryError, UnsupportedOperator
 from .extjson import JSON, canonical, double, is_literal, number_value
 from .matcher import MISSING, evaluate
@@ -52,9 +53,11 @@ class Pipeline:
     match: Node | None
     stages: list[Stage] = field(default_factory=list)
 
-    def where(self, doc: ColumnElement[Any], dialect: str) -> ColumnElement[bool] | None:
+    def where(
+        self, doc: ColumnElement[Any], dialect: str, columns: Columns | None = None
+    ) -> ColumnElement[bool] | None:
         """The SQL condition for the leading ``$match`` stages (None if there are none)."""
-        return None if self.match is None else compile_node(self.match, doc, dialect)
+        return None if self.match is None else compile_node(self.match, doc, dialect, columns)
 
     def run(self, docs: Iterable[JSON]) -> list[JSON]:
         """Run the Python stages over the documents the SQL ``where`` selected."""

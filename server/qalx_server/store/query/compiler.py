@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement
 
-from .dialect import Dialect
+from .dialect import Columns, Dialect
 from .errors import QueryError
 from .paths import PathRewriter
 from .postgres import POSTGRESQL
@@ -26,9 +26,11 @@ def dialect_for(name: str) -> Dialect:
         raise QueryError(f"unsupported SQL dialect {name!r}") from None
 
 
-def compile_node(node: Node, doc: ColumnElement[Any], dialect: str) -> ColumnElement[bool]:
+def compile_node(
+    node: Node, doc: ColumnElement[Any], dialect: str, columns: Columns | None = None
+) -> ColumnElement[bool]:
     """Compile an already parsed filter tree."""
-    return dialect_for(dialect).filter(node, doc)
+    return dialect_for(dialect).filter(node, doc, columns or {})
 
 
 def compile_filter(
@@ -36,10 +38,12 @@ def compile_filter(
     doc: ColumnElement[Any],
     dialect: str,
     rewrite_path: PathRewriter | None = None,
+    columns: Columns | None = None,
 ) -> ColumnElement[bool]:
     """Mongo filter -> boolean SQL over the document column ``doc``.
 
-    ``dialect`` is ``engine.dialect.name`` (``"postgresql"`` or ``"sqlite"``).
+    ``dialect`` is ``engine.dialect.name`` (``"postgresql"`` or ``"sqlite"``); ``columns``
+    are the row's columns that hold some paths' values (see :data:`~.dialect.ColumnRule`).
     Raises :class:`QueryError`/:class:`UnsupportedOperator` before building SQL.
     """
-    return compile_node(parse_filter(filt or {}, rewrite_path), doc, dialect)
+    return compile_node(parse_filter(filt or {}, rewrite_path), doc, dialect, columns)

@@ -6,17 +6,24 @@ place a dialect is chosen by its name, so nothing else compares dialect names.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, case
 
+from .extjson import JSON
 from .paths import Path
 from .tree import Node
 
 Expr = ColumnElement[Any]
 Bool = ColumnElement[bool]
+
+ColumnRule = Callable[[str, tuple[JSON, ...]], Bool | None]
+"""A path whose values a column of the row also holds: given a comparison (``eq gt gte lt
+lte``, ``in`` spelled as ``eq`` of several values) the same condition on the column, or None
+where the column cannot say (the document is then asked)."""
+Columns = Mapping[Path, ColumnRule]
 
 
 @dataclass(frozen=True)
@@ -25,8 +32,9 @@ class Dialect:
 
     name: str
     """As SQLAlchemy names it (``engine.dialect.name``)."""
-    filter: Callable[[Node, Expr], Bool]
-    """Boolean SQL for a parsed filter over the document expression."""
+    filter: Callable[[Node, Expr, Columns], Bool]
+    """Boolean SQL for a parsed filter over the document expression (and the columns that
+    answer for some of its paths)."""
     sort_terms: Callable[[Expr, Path], list[Expr]]
     """ORDER BY terms for one sort path, ascending: the BSON type rank, then one value term
     per type (NULL for the others); see ``sort``."""

@@ -46,6 +46,7 @@ from .visitor import FilterCompiler
 Expr = ColumnElement[Any]
 Bool = ColumnElement[bool]
 _CMP = {"eq": "==", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+_SQL_CMP = {"eq": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 _SPECIAL = ("$date", "$uuid", "$binary", "$numberDouble")
 MAX_CONTAINMENT_PARTS = 4
 
@@ -92,6 +93,20 @@ def _values(base: Expr, path: str) -> Any:
         .table_valued(column("value", JSONB))
         .render_derived()
     )
+
+
+def _any_array(doc: Expr, path: Path) -> Bool:
+    """Some member on the route of ``path`` (the last one included) holds an array: only then
+    can the route reach more than the one value at its path."""
+    return or_(*[_typeof(_at(doc, path[:end])) == "array" for end in range(1, len(path) + 1)])
+
+
+def _at(doc: Expr, path: Path) -> Expr:
+    """``doc #> '{a,b}'``: the value at the path through objects only (arrays give NULL), with
+    the path written into the SQL, as an expression index on it must be."""
+    elements = ",".join('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in path)
+    text = "{" + elements + "}"
+    return doc.op("#>")(literal_column("'" + text.replace("'", "''") + "'::text[]"))
 
 
 def _typeof(v: Expr) -> Expr:
@@ -168,9 +183,43 @@ class _Compiler(FilterCompiler):
 
     def compare(self, path: Path, op: str, values: tuple[JSON, ...]) -> Bool:
         alts = routes(path)
-        return or_(
+        walked = or_(
             false(), *[self.value_pred(path, r, op, value) for value in values for r in alts]
         )
+        direct = self.direct(path, op, values)
+        if direct is None:
+            return walked
+        # Without arrays on the route, the one value at the path decides, read directly; the
+        # jsonpath walk is left to documents with arrays there.
+        # The value at a missing path is NULL: coalesced, so a negation ($ne, $not) of the
+        # condition still holds there.
+        arrays = func.coalesce(_any_array(self.doc, path), false())
+        return or_(func.coalesce(direct, false()), and_(arrays, walked))
+
+    def direct(self, path: Path, op: str, values: tuple[JSON, ...]) -> Bool | None:
+        """A range over numbers or dates as plain comparisons of the value at the path (as
+        the jsonpath filters of ``_scalar_filter`` compare them), or None: equality keeps its
+        containment tests, which a GIN index serves."""
+        if op == "eq" or not path or any(is_index(part) for part in path):
+            return None
+        at = _at(self.doc, path)
+        tests = []
+        for value in values:
+            if is_date(value):
+                stamp = at.op("->")(literal("$date"))
+                tests.append(
+                    and_(
+                        _typeof(at) == "object",
+                        _typeof(stamp) == "number",
+                        stamp.op(_SQL_CMP[op])(cast(literal(json.dumps(value["$date"])), JSONB)),
+                    )
+                )
+            elif kind(value) == "number" and not is_nonfinite(value):
+                number = cast(literal(json.dumps(value)), JSONB)
+                tests.append(and_(_typeof(at) == "number", at.op(_SQL_CMP[op])(number)))
+            else:
+                return None
+        return or_(false(), *tests)
 
     def value_pred(self, path: Path, route: str, op: str, value: JSON) -> Bool:
         scalar = _scalar_filter(op, value)
@@ -283,7 +332,7 @@ class _Compiler(FilterCompiler):
                 .render_derived()
                 .lateral()
             )
-            inner = _Compiler(el.c.value).node(node.inner)
+            inner = _Compiler(el.c.value, {}).node(node.inner)  # an element: no row columns
             if not node.on_value:
                 inner = and_(_typeof(el.c.value) == "object", not_(_special(el.c.value)), inner)
             terms.append(exists(select(literal(1)).select_from(arr).join(el, true()).where(inner)))

@@ -14,6 +14,7 @@ import re
 import sqlite3
 from collections.abc import Callable
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import (
@@ -112,6 +113,32 @@ def _key_absent(obj: Expr, part: str) -> Bool:
     return not_(exists(select(literal(1)).select_from(each).where(each.c.key == part)))
 
 
+def _member_path(path: Path) -> str | None:
+    """SQLite's JSON path of a route of plain member names (``$."a"."b"``), or None where a
+    part is an array index or cannot be quoted."""
+    if not path or not all(_plain(part) and not is_index(part) for part in path):
+        return None
+    return "$" + "".join(f'."{part}"' for part in path)
+
+
+class _At:
+    """The value at one JSON path of the document, read directly (no tree walk), shaped like
+    a json_tree row (``type``, ``atom``, ``value``) so the value tests serve both."""
+
+    def __init__(self, doc: Expr, json_path: str) -> None:
+        found = func.json_type(doc, json_path)
+        atom = func.json_extract(doc, json_path)  # SQL text for a string, as json_tree's atom
+        value = doc.op("->")(json_path)  # JSON text always, as json_tree's value
+        self.c = SimpleNamespace(type=found, atom=atom, value=value)
+
+
+def _any_array(doc: Expr, path: Path) -> Bool:
+    """Some member on the route of ``path`` (the last one included) holds an array: only then
+    can the route reach more than the one value at its path."""
+    prefixes = [_member_path(path[:end]) for end in range(1, len(path) + 1)]
+    return or_(*[func.json_type(doc, prefix) == "array" for prefix in prefixes])
+
+
 def _tree(doc: Expr, path: Path) -> Any:
     root = f'$."{path[0]}"' if path and _plain(path[0]) else "$"
     return func.json_tree(doc, root).table_valued("key", "value", "type", "atom", "fullkey", "path")
@@ -149,9 +176,20 @@ class _Compiler(FilterCompiler):
         return self._values(path, lambda t: self.type_pred(t, names))
 
     def compare(self, path: Path, op: str, values: tuple[JSON, ...]) -> Bool:
-        return self._values(
+        walked = self._values(
             path, lambda t: or_(false(), *[self.value_pred(t, op, v) for v in values])
         )
+        json_path = _member_path(path)
+        if json_path is None:
+            return walked
+        # Without arrays on the route, the one value at the path decides, read directly: the
+        # tree walk (json_tree and a regex per node) is left to documents with arrays there.
+        at = _At(self.doc, json_path)
+        direct = or_(false(), *[self.value_pred(at, op, v) for v in values])
+        # json_type and json_extract are NULL where the path is missing: coalesced, so a
+        # negation ($ne, $not) of the condition still holds there.
+        arrays = func.coalesce(_any_array(self.doc, path), false())
+        return or_(func.coalesce(direct, false()), and_(arrays, walked))
 
     def value_pred(self, t: Any, op: str, v: JSON) -> Bool:
         sql_op = _CMP[op]
@@ -244,7 +282,7 @@ class _Compiler(FilterCompiler):
     def elem_match(self, node: ElemMatch) -> Bool:
         t = _tree(self.doc, node.path)
         elem_json = self.doc.op("->")(t.c.fullkey)
-        inner = _Compiler(elem_json).node(node.inner)
+        inner = _Compiler(elem_json, {}).node(node.inner)  # an element: no row columns
         if not node.on_value:
             special = or_(*[func.json_type(t.c.value, k).is_not(None) for k in SPECIAL_KEYS])
             inner = and_(t.c.type == "object", not_(special), inner)

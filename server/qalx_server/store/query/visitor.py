@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, not_, or_, true
 
+from .dialect import Columns
 from .extjson import JSON
 from .paths import Path
 from .tree import And, Cond, Const, ElemMatch, Node, Not, Or
@@ -24,13 +25,15 @@ Bool = ColumnElement[bool]
 class FilterCompiler(ABC):
     """Compilation of one filter tree against one JSON document expression."""
 
-    def __init__(self, doc: Expr) -> None:
+    def __init__(self, doc: Expr, columns: Columns) -> None:
         self.doc = doc
+        self.columns = columns
 
     @classmethod
-    def compile(cls, node: Node, doc: Expr) -> Bool:
-        """Boolean SQL for ``node`` over the document expression ``doc``."""
-        return cls(doc).node(node)
+    def compile(cls, node: Node, doc: Expr, columns: Columns) -> Bool:
+        """Boolean SQL for ``node`` over the document expression ``doc``, asking ``columns``
+        first for the paths they hold (an indexed column beats any reading of the JSON)."""
+        return cls(doc, columns).node(node)
 
     def node(self, node: Node) -> Bool:
         if isinstance(node, Cond):
@@ -58,6 +61,10 @@ class FilterCompiler(ABC):
         if op == "type":
             return self.has_type(path, arg)
         values = arg if op == "in" else (arg,)
+        rule = self.columns.get(path)
+        by_column = rule("eq" if op == "in" else op, values) if rule is not None else None
+        if by_column is not None:
+            return by_column
         found = self.compare(path, "eq" if op == "in" else op, values)
         if op in ("eq", "in") and None in values and path:
             found = or_(found, self.missing(path))
