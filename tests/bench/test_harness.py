@@ -36,7 +36,7 @@ def test_the_quick_bench_gathers_every_goal(tmp_path: Path) -> None:
     numbers = sorted({row["what"].split(".")[0] for row in gathered["goals"]})
     assert numbers == ["1", "2", "3", "4", "5", "6", "7"]
     assert all(row["goal"] for row in gathered["goals"] if row["met"] is not None)
-    for script in ("bot_vs_pyqalx", "sdk_vs_pyqalx", "server_throughput", "find_scaling"):
+    for script in ("bot_vs_pyqalx", "sdk_vs_pyqalx", "server_throughput", "queries"):
         assert (tmp_path / f"{script}.md").exists(), script
     table = (tmp_path / "quick.md").read_text()
-    assert "| measurement | qalx |" in table and "find" in table
+    assert "| measurement | qalx |" in table and "guid $in of 100" in table

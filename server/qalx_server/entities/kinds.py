@@ -4,12 +4,12 @@ schema's `required`, so a field added to the spec needs no code changes here."""
 
 from __future__ import annotations
 
-import copy
 import functools
 from collections.abc import Callable
 from typing import Any, Literal
 
 import attrs
+import orjson
 
 from qalx_server.queue_model import DEFAULT_VISIBILITY_TIMEOUT
 from qalx_server.spec import load_spec
@@ -50,7 +50,14 @@ class Kind:
     ignored_on_update: frozenset[str] = frozenset({"encrypt"})
 
     def fresh(self) -> dict[str, Any]:
-        return copy.deepcopy(self.defaults)
+        """A new copy of the defaults (from their JSON: copy.deepcopy was a tenth of the time
+        of a bulk create)."""
+        fresh: dict[str, Any] = orjson.loads(self._defaults_json)
+        return fresh
+
+    @functools.cached_property
+    def _defaults_json(self) -> bytes:
+        return orjson.dumps(self.defaults)
 
     def writable(self, schema: str, ignored: frozenset[str]) -> frozenset[str]:
         properties = load_spec()["components"]["schemas"][schema].get("properties", {})

@@ -57,12 +57,19 @@ class EntityWrites(EntityRows):
         how = Rendering(base_url, shaping.names_file(kind, body), extra_info=info)
         return self.render(kind, stored, how)
 
-    def _prepared(self, principal: Principal, kind: Kind, body: dict[str, Any]) -> Stored:
-        """The stored form of a new entity, not yet written."""
+    def _prepared(
+        self,
+        principal: Principal,
+        kind: Kind,
+        body: dict[str, Any],
+        made: dict[str, Any] | None = None,
+    ) -> Stored:
+        """The stored form of a new entity, not yet written; `made`: its creation stamp (one
+        for a whole bulk create)."""
         guid = new_guid()
         doc = kind.fresh()
         doc.update({k: v for k, v in body.items() if k in kind.create_keys})
-        made = shaping.stamp(principal)
+        made = made or shaping.stamp(principal)
         info = {"created": made, "modified": made, "archived": False}
         doc = {"guid": wire(guid), "info": info, **shaping.normalise(kind, doc)}
         kind.settle(doc)
@@ -82,11 +89,12 @@ class EntityWrites(EntityRows):
         the answers of those created, in order, and the refusal of each index refused."""
         refused: dict[int, Refused] = {}
         ready: list[tuple[Stored, dict[str, Any]]] = []
+        made = shaping.stamp(principal)
         for index, item in items:
             if "tags" not in item and shared_tags is not None:
                 item = {**item, "tags": shared_tags}
             try:
-                ready.append((self._prepared(principal, ITEM, item), item))
+                ready.append((self._prepared(principal, ITEM, item, made), item))
             except Refused as exc:
                 refused[index] = exc
         with self._writing(conn) as conn:
