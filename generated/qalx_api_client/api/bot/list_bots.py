@@ -12,7 +12,7 @@ def _get_kwargs(
     *,
     skip: int | Unset = 0,
     limit: int | Unset = 25,
-    total: bool | Unset = False,
+    total: bool | Unset = UNSET,
     sort: list[str] | Unset = UNSET,
     query: str | Unset = UNSET,
     fields: list[str] | Unset = UNSET,
@@ -105,7 +105,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     skip: int | Unset = 0,
     limit: int | Unset = 25,
-    total: bool | Unset = False,
+    total: bool | Unset = UNSET,
     sort: list[str] | Unset = UNSET,
     query: str | Unset = UNSET,
     fields: list[str] | Unset = UNSET,
@@ -118,7 +118,7 @@ def sync_detailed(
     Args:
         skip (int | Unset):  Default: 0.
         limit (int | Unset):  Default: 25.
-        total (bool | Unset):  Default: False.
+        total (bool | Unset):
         sort (list[str] | Unset):
         query (str | Unset):
         fields (list[str] | Unset):
@@ -152,7 +152,7 @@ def sync(
     client: AuthenticatedClient | Client,
     skip: int | Unset = 0,
     limit: int | Unset = 25,
-    total: bool | Unset = False,
+    total: bool | Unset = UNSET,
     sort: list[str] | Unset = UNSET,
     query: str | Unset = UNSET,
     fields: list[str] | Unset = UNSET,
@@ -165,7 +165,7 @@ def sync(
     Args:
         skip (int | Unset):  Default: 0.
         limit (int | Unset):  Default: 25.
-        total (bool | Unset):  Default: False.
+        total (bool | Unset):
         sort (list[str] | Unset):
         query (str | Unset):
         fields (list[str] | Unset):
@@ -194,7 +194,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     skip: int | Unset = 0,
     limit: int | Unset = 25,
-    total: bool | Unset = False,
+    total: bool | Unset = UNSET,
     sort: list[str] | Unset = UNSET,
     query: str | Unset = UNSET,
     fields: list[str] | Unset = UNSET,
@@ -207,7 +207,7 @@ async def asyncio_detailed(
     Args:
         skip (int | Unset):  Default: 0.
         limit (int | Unset):  Default: 25.
-        total (bool | Unset):  Default: False.
+        total (bool | Unset):
         sort (list[str] | Unset):
         query (str | Unset):
         fields (list[str] | Unset):
@@ -239,7 +239,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     skip: int | Unset = 0,
     limit: int | Unset = 25,
-    total: bool | Unset = False,
+    total: bool | Unset = UNSET,
     sort: list[str] | Unset = UNSET,
     query: str | Unset = UNSET,
     fields: list[str] | Unset = UNSET,
@@ -252,7 +252,7 @@ async def asyncio(
     Args:
         skip (int | Unset):  Default: 0.
         limit (int | Unset):  Default: 25.
-        total (bool | Unset):  Default: False.
+        total (bool | Unset):
         sort (list[str] | Unset):
         query (str | Unset):
         fields (list[str] | Unset):

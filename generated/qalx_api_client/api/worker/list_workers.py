@@ -15,7 +15,7 @@ def _get_kwargs(
     *,
     skip: int | Unset = 0,
     limit: int | Unset = 25,
-    total: bool | Unset = False,
+    total: bool | Unset = UNSET,
     sort: list[str] | Unset = UNSET,
     query: str | Unset = UNSET,
     fields: list[str] | Unset = UNSET,
@@ -116,7 +116,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     skip: int | Unset = 0,
     limit: int | Unset = 25,
-    total: bool | Unset = False,
+    total: bool | Unset = UNSET,
     sort: list[str] | Unset = UNSET,
     query: str | Unset = UNSET,
     fields: list[str] | Unset = UNSET,
@@ -127,7 +127,7 @@ def sync_detailed(
         bot_guid (UUID):
         skip (int | Unset):  Default: 0.
         limit (int | Unset):  Default: 25.
-        total (bool | Unset):  Default: False.
+        total (bool | Unset):
         sort (list[str] | Unset):
         query (str | Unset):
         fields (list[str] | Unset):
@@ -163,7 +163,7 @@ def sync(
     client: AuthenticatedClient | Client,
     skip: int | Unset = 0,
     limit: int | Unset = 25,
-    total: bool | Unset = False,
+    total: bool | Unset = UNSET,
     sort: list[str] | Unset = UNSET,
     query: str | Unset = UNSET,
     fields: list[str] | Unset = UNSET,
@@ -174,7 +174,7 @@ def sync(
         bot_guid (UUID):
         skip (int | Unset):  Default: 0.
         limit (int | Unset):  Default: 25.
-        total (bool | Unset):  Default: False.
+        total (bool | Unset):
         sort (list[str] | Unset):
         query (str | Unset):
         fields (list[str] | Unset):
@@ -205,7 +205,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     skip: int | Unset = 0,
     limit: int | Unset = 25,
-    total: bool | Unset = False,
+    total: bool | Unset = UNSET,
     sort: list[str] | Unset = UNSET,
     query: str | Unset = UNSET,
     fields: list[str] | Unset = UNSET,
@@ -216,7 +216,7 @@ async def asyncio_detailed(
         bot_guid (UUID):
         skip (int | Unset):  Default: 0.
         limit (int | Unset):  Default: 25.
-        total (bool | Unset):  Default: False.
+        total (bool | Unset):
         sort (list[str] | Unset):
         query (str | Unset):
         fields (list[str] | Unset):
@@ -250,7 +250,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     skip: int | Unset = 0,
     limit: int | Unset = 25,
-    total: bool | Unset = False,
+    total: bool | Unset = UNSET,
     sort: list[str] | Unset = UNSET,
     query: str | Unset = UNSET,
     fields: list[str] | Unset = UNSET,
@@ -261,7 +261,7 @@ async def asyncio(
         bot_guid (UUID):
         skip (int | Unset):  Default: 0.
         limit (int | Unset):  Default: 25.
-        total (bool | Unset):  Default: False.
+        total (bool | Unset):
         sort (list[str] | Unset):
         query (str | Unset):
         fields (list[str] | Unset):
