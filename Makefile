@@ -30,7 +30,8 @@ typecheck: $(INSTALLED)
 	$(BIN)/mypy generated/qalx_api_client qalx server/qalx_server tests codegen demo
 
 # `make test` stays under 20 minutes on a 2-core machine; the slow tests (the chaos run, every
-# start method, the bots on Amazon SQS, factory builds) are their own gate, which CI runs too.
+# start method, the bots on Amazon SQS, factory builds, the query differentials at 400 examples
+# rather than QALX_TEST_QUERY_EXAMPLES=150) are their own gate, which CI runs too.
 pytest: $(INSTALLED)
 	$(BIN)/pytest -m "not slow" --durations=15
 

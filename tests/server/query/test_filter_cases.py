@@ -93,6 +93,8 @@ NULL_CASES: list[tuple[dict[str, Any], list[int]]] = [
     ({"o.x": None}, [1, 2, 3, 6, 7, 8, 9]),
     ({"o.x": {"$exists": False}}, [2, 3, 4, 5, 6, 7, 9]),
     ({"o.x": {"$exists": True}}, [0, 1, 8]),
+    # each operator on its own over o's elements: {y: 2} is null, {x: 3} exists (mongomock: [8])
+    ({"o.x": {"$eq": None, "$exists": True}}, [1, 8]),
     ({"a": {"$size": 2}}, [4]),  # objects never match $size
 ]
 CASES += NULL_CASES
