@@ -4,10 +4,12 @@ the same indexes; and how each grows with the items.
 
 Items are bulk-added through the API (1,000 a request): `data.i` is the item's number (one
 match), `meta.grade` one of ten grades (a tenth match). The paths the questions filter and
-sort on get an index before the measurement (the raw SQL's own expression index, which the
-API's SQL may or may not use: that is what is measured), and the tables are analysed. One
-keep-alive client times the API (median of `--requests`, after one to warm up). The server's
-own statements for the request (entities.reads.list_statements: the page, and the count where
+sort on are then declared as indexes through the API (`POST index`, entities.indexes), and
+the tables analysed; the raw SQL reads the same keys (`json_extract(doc, '$."data"."i"')`,
+`doc #> '{data,i}'`), so both have the same indexes, but the raw SQL ignores MongoDB's
+semantics (arrays on the route, type brackets), which the API's SQL keeps. One keep-alive
+client times the API (median of `--requests`, after one to warm up). The server's own
+statements for the request (entities.reads.list_statements: the page, and the count where
 it runs one) and the raw SQL of the page are timed the same way on one SQLAlchemy connection,
 so the ratio is the query engine's alone; the API's time adds HTTP, authentication and
 rendering, the same for every question (see "no query").
@@ -31,11 +33,13 @@ import platform
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import httpx
 import sqlalchemy as sa
 
@@ -52,40 +56,39 @@ LIMIT = 25
 GOAL_RATIO = 2.0
 INGEST_GOALS = {"sqlite": 10_000, "postgresql": 5_000}
 
-# The raw SQL's indexes: what a DBA would make for these questions.
-INDEXES = {
-    "postgresql": [
-        "CREATE INDEX IF NOT EXISTS bench_grade ON entities ((doc -> 'meta' ->> 'grade'))",
-        "CREATE INDEX IF NOT EXISTS bench_i ON entities (((doc -> 'data' ->> 'i')::numeric))",
-    ],
-    "sqlite": [
-        "CREATE INDEX IF NOT EXISTS bench_grade ON entities (json_extract(doc, '$.meta.grade'))",
-        "CREATE INDEX IF NOT EXISTS bench_i ON entities (json_extract(doc, '$.data.i'))",
-    ],
-}
+DECLARED = ("data.i", "metadata.data.grade")
+"""The paths the questions filter and sort on, declared as indexes (entities.indexes) before
+the measurement; the raw SQL reads the same keys, so both have the same indexes."""
 _ITEMS = {
     "postgresql": "company_id = :company AND entity_type = 'item' AND NOT archived",
     "sqlite": "company_id = :company AND entity_type = 'item' AND archived = 0",
 }
-_GRADE = {"postgresql": "doc -> 'meta' ->> 'grade'", "sqlite": "json_extract(doc, '$.meta.grade')"}
-_I = {"postgresql": "(doc -> 'data' ->> 'i')::numeric", "sqlite": "json_extract(doc, '$.data.i')"}
+# The declared indexes' keys, as the raw SQL writes them.
+_GRADE = {
+    "postgresql": """(doc #> '{"meta","grade"}'::text[])""",
+    "sqlite": """json_extract(doc, '$."meta"."grade"')""",
+}
+_I = {
+    "postgresql": """(doc #> '{"data","i"}'::text[])""",
+    "sqlite": """json_extract(doc, '$."data"."i"')""",
+}
 
 
+@attrs.frozen
 class Question:
-    """One question: its API query parameters and its raw SQL, for item number `n`."""
+    """One question: its API query parameters and its raw SQL, for item number `n`; `params`
+    are the raw SQL's JSON values (`_v`), `plain` its others."""
 
-    def __init__(
-        self,
-        name: str,
-        api: Callable[[int, int], dict[str, Any]],
-        sql: Callable[[str], str],
-        params: Callable[[int, int], dict[str, Any]],
-    ) -> None:
-        self.name, self.api, self.sql, self.params = name, api, sql, params
+    name: str
+    api: Callable[[int, int], dict[str, Any]]
+    sql: Callable[[str], str]
+    params: Callable[[int, int], dict[str, Any]]
+    plain: bool = False
 
 
-def _p(dialect: str, name: str) -> str:
-    return f":{name}"
+def _v(dialect: str, name: str) -> str:
+    """A JSON value of the raw SQL: compared with JSONB keys as JSONB on PostgreSQL."""
+    return f"CAST(:{name} AS jsonb)" if dialect == "postgresql" else f":{name}"
 
 
 def _where(dialect: str, condition: str, order: str = "id") -> str:
@@ -99,13 +102,13 @@ QUESTIONS = [
     Question(
         "metadata.data.grade equality, a tenth match",
         lambda n, size: {"query": json.dumps({"metadata.data.grade": f"g{n % GRADES}"})},
-        lambda d: _where(d, f"{_GRADE[d]} = {_p(d, 'grade')}"),
+        lambda d: _where(d, f"{_GRADE[d]} = {_v(d, 'grade')}"),
         lambda n, size: {"grade": f"g{n % GRADES}"},
     ),
     Question(
         "data.i equality, one match",
         lambda n, size: {"query": json.dumps({"data.i": (n * 7919) % size})},
-        lambda d: _where(d, f"{_I[d]} = {_p(d, 'i')}"),
+        lambda d: _where(d, f"{_I[d]} = {_v(d, 'i')}"),
         lambda n, size: {"i": (n * 7919) % size},
     ),
     Question(
@@ -115,7 +118,7 @@ QUESTIONS = [
             "sort": "-data.i",
         },
         lambda d: _where(
-            d, f"{_I[d]} >= {_p(d, 'low')} AND {_I[d]} < {_p(d, 'high')}", f"{_I[d]} DESC"
+            d, f"{_I[d]} >= {_v(d, 'low')} AND {_I[d]} < {_v(d, 'high')}", f"{_I[d]} DESC"
         ),
         lambda n, size: {"low": size // 2, "high": size - n},
     ),
@@ -124,10 +127,11 @@ QUESTIONS = [
         lambda n, size: {
             "query": json.dumps({"guid": {"$in": [{"$uuid": g} for g in _GUIDS[n % len(_GUIDS)]]}})
         },
-        lambda d: _where(d, "guid IN ({})".format(", ".join(_p(d, f"g{k}") for k in range(100)))),
+        lambda d: _where(d, "guid IN ({})".format(", ".join(f":g{k}" for k in range(100)))),
         lambda n, size: {
             f"g{k}": g.replace("-", "") for k, g in enumerate(_GUIDS[n % len(_GUIDS)])
         },
+        plain=True,
     ),
     Question(
         "$or of 10 equalities",
@@ -136,17 +140,17 @@ QUESTIONS = [
                 {"$or": [{"data.i": (n * 101 + k * 977) % size} for k in range(10)]}
             )
         },
-        lambda d: _where(d, f"{_I[d]} IN ({', '.join(_p(d, f'i{k}') for k in range(10))})"),
+        lambda d: _where(d, f"{_I[d]} IN ({', '.join(_v(d, f'i{k}') for k in range(10))})"),
         lambda n, size: {f"i{k}": (n * 101 + k * 977) % size for k in range(10)},
     ),
     Question(
         "no query",
         lambda n, size: {"skip": n},
         lambda d: (
-            f"SELECT doc FROM entities WHERE {_ITEMS[d]} "
-            f"ORDER BY id LIMIT {LIMIT} OFFSET {_p(d, 'skip')}"
+            f"SELECT doc FROM entities WHERE {_ITEMS[d]} ORDER BY id LIMIT {LIMIT} OFFSET :skip"
         ),
         lambda n, size: {"skip": n},
+        plain=True,
     ),
 ]
 _GUIDS: list[list[str]] = []
@@ -162,6 +166,60 @@ def timed(work: Callable[[int], None], requests: int) -> float:
         work(n)
         times.append((time.perf_counter() - started) * 1000)
     return round(statistics.median(times), 2)
+
+
+SEND_EVERY_SECONDS = 0.02
+IDLE_SENDS = 100
+
+
+class QueueTraffic:
+    """SQS sends to one queue of the server, one every SEND_EVERY_SECONDS on a thread of their
+    own while `running()`, as a bot's traffic goes on beside a bulk ingest: their latencies."""
+
+    def __init__(self, client: httpx.Client) -> None:
+        from tests.support.queues import client_from_info
+
+        created = client.post("queue", json={"name": f"bench-{time.monotonic_ns()}"})
+        created.raise_for_status()
+        info = created.json()["info"]
+        self.url = info["queue_url"]
+        self.sqs = client_from_info(info)
+
+    def _send(self) -> float:
+        started = time.perf_counter()
+        self.sqs.send_message(QueueUrl=self.url, MessageBody='{"guid": "x"}')
+        return (time.perf_counter() - started) * 1000
+
+    def idle(self) -> dict[str, float]:
+        """Latencies with nothing else going on."""
+        return _spread([self._send() for _ in range(IDLE_SENDS)])
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[list[float]]:
+        found: list[float] = []
+        stop = threading.Event()
+
+        def send() -> None:
+            while not stop.wait(SEND_EVERY_SECONDS):
+                found.append(self._send())
+
+        thread = threading.Thread(target=send, daemon=True)
+        thread.start()
+        try:
+            yield found
+        finally:
+            stop.set()
+            thread.join()
+
+
+def _spread(ms: list[float]) -> dict[str, float]:
+    ordered = sorted(ms)
+    return {
+        "sends": len(ordered),
+        "p50_ms": round(statistics.median(ordered), 2),
+        "p99_ms": round(ordered[int(len(ordered) * 0.99)], 2),
+        "max_ms": round(ordered[-1], 2),
+    }
 
 
 def add_items(client: httpx.Client, start: int, stop: int) -> float:
@@ -203,17 +261,27 @@ def measure(dialect: str, sizes: list[int], requests: int) -> dict[str, Any]:
             ) as client,
         ):
             have = 0
+            traffic = QueueTraffic(client)
+            idle = traffic.idle()
             for size in sizes:
-                ingest = add_items(client, have, size)
+                with traffic.running() as during:
+                    ingest = add_items(client, have, size)
                 have = size
+                for path in DECLARED:
+                    client.post(
+                        "index", json={"entity_type": "item", "path": path}
+                    ).raise_for_status()
                 with db.write() as conn:
-                    for statement in INDEXES[dialect]:
-                        conn.execute(sa.text(statement))
                     conn.execute(sa.text("ANALYZE" if dialect == "sqlite" else "ANALYZE entities"))
                 with db.read() as conn:
                     company = conn.execute(sa.text("SELECT id FROM companies")).scalar_one()
                     _sample_guids(conn)
-                row: dict[str, Any] = {"items": size, "ingest_items_per_second": round(ingest)}
+                row: dict[str, Any] = {
+                    "items": size,
+                    "ingest_items_per_second": round(ingest),
+                    "sqs_send_idle": idle,
+                    "sqs_send_during_ingest": _spread(during),
+                }
                 for question in QUESTIONS:
                     row[question.name] = _ask(
                         question, dialect, client, db, company, size, requests
@@ -239,6 +307,7 @@ def _ask(
     size: int,
     requests: int,
 ) -> dict[str, Any]:
+    from qalx_server.entities.indexes import declared_paths
     from qalx_server.entities.reads import list_statements
 
     statement = sa.text(question.sql(dialect))
@@ -256,15 +325,19 @@ def _ask(
             "skip": asked.get("skip", 0),
             "limit": LIMIT,
         }
-        listing = list_statements(company, "item", params, dialect)
         with db.read() as conn:  # as the server reads a page: in one transaction
+            indexed = declared_paths(conn, company, "item")
+            listing = list_statements(company, "item", params, dialect, indexed)
             assert conn.execute(listing.page).all()
             if listing.total is not None:
                 conn.execute(listing.total).scalar_one()
 
     def raw(n: int) -> None:
+        values = question.params(n, size)
+        if dialect == "postgresql" and not question.plain:
+            values = {name: json.dumps(value) for name, value in values.items()}
         with db.read() as conn:
-            found = conn.execute(statement, {"company": company, **question.params(n, size)})
+            found = conn.execute(statement, {"company": company, **values})
             assert found.all()
 
     found = {
@@ -332,8 +405,21 @@ def _report(results: list[dict[str, Any]]) -> list[str]:
             f"{'met' if min(ingest) >= goal else 'MISSED'}). Growth: API time at "
             f"{sizes[-1]:,} items over {sizes[0]:,}, for {sizes[-1] / sizes[0]:g}x the items.",
             "",
+            "SQS sends (one every 20 ms beside the ingest) ms, p50 / p99 / max: idle "
+            + _latencies(rows[0]["sqs_send_idle"])
+            + "; during the ingest of "
+            + ", ".join(
+                f"{row['items']:,} items {_latencies(row['sqs_send_during_ingest'])}"
+                for row in rows
+            )
+            + ".",
+            "",
         ]
     return lines
+
+
+def _latencies(spread: dict[str, float]) -> str:
+    return f"{spread['p50_ms']} / {spread['p99_ms']} / {spread['max_ms']}"
 
 
 if __name__ == "__main__":

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -43,6 +43,7 @@ from qalx_server.entities.errors import (
 from qalx_server.entities.failures import JobFailures
 from qalx_server.entities.hooks import BotHooks, NotificationHooks, QueueHooks
 from qalx_server.entities.idempotency import Idempotency
+from qalx_server.entities.indexes import DeclaredIndexes
 from qalx_server.entities.queues import QueueOperations
 from qalx_server.entities.seen import Liveness
 from qalx_server.entities.service import EntityService
@@ -58,7 +59,12 @@ from qalx_server.queueing import QueueBackend, QueueConflict, QueueNotFound, Que
 from qalx_server.queueing.builtin import BuiltinQueueBackend
 from qalx_server.settings import Settings
 from qalx_server.spec import spec_text
-from qalx_server.store.database import Database, StatementTimeout
+from qalx_server.store.database import (
+    Database,
+    StatementCancel,
+    StatementCancelled,
+    StatementTimeout,
+)
 from qalx_server.validation import problems
 
 log = logging.getLogger("qalx_server")
@@ -79,6 +85,7 @@ REFUSALS: tuple[tuple[type[Exception], int, str | None], ...] = (
     (QueueConflict, 409, "conflict"),
     (QueueUnavailable, 503, "queue_unavailable"),
     (StatementTimeout, 503, "query_timeout"),
+    (StatementCancelled, 503, "cancelled"),
 )
 
 
@@ -115,7 +122,11 @@ class QalxServer:
         queue_operations = QueueOperations(self.entities, self.queues, failures)
         self.idempotency = Idempotency(self.db, settings.idempotency_window_seconds)
         self.handlers = build_handlers(
-            self.entities, self.workers, queue_operations, self.idempotency
+            self.entities,
+            self.workers,
+            queue_operations,
+            self.idempotency,
+            DeclaredIndexes(self.db),
         )
         self.waiting_handlers = build_waiting_handlers(self.workers)
         self.operations = compile_operations()
@@ -214,11 +225,7 @@ def create_app(settings: Settings, files: FileStore | None = None) -> Starlette:
         lifespan=lifespan,
         exception_handlers={
             ApiError: _api_error,
-            Refused: _refused,
-            QueueNotFound: _refused,
-            QueueConflict: _refused,
-            QueueUnavailable: _refused,
-            StatementTimeout: _refused,
+            **{refusal: _refused for refusal, _status, _code in REFUSALS},
             HTTPException: _http_error,
             Exception: _internal_error,
         },
@@ -264,6 +271,7 @@ def _endpoint(server: QalxServer, methods: dict[str, Operation]) -> Any:
                     404, "not_found", f"no {what} with guid {request.path_params[name]!r}"
                 )
             path[name] = guid
+        path |= operation.parse_text_params(request.path_params)
         query = operation.parse_query(request.query_params)
         body = await _read_body(request, operation, settings.max_body_bytes)
         base_url = settings.public_url or str(request.base_url)
@@ -287,6 +295,10 @@ def _endpoint(server: QalxServer, methods: dict[str, Operation]) -> Any:
             answer = await waiting(
                 await loop.run_in_executor(server.executor, called), request.is_disconnected
             )
+        elif _reads_only(operation):
+            answer = await _stopped_if_abandoned(
+                request, loop, server.executor, server.handlers[operation.operation_id], called
+            )
         else:
             handler = server.handlers[operation.operation_id]
             answer = await loop.run_in_executor(server.executor, lambda: handler(called()))
@@ -299,6 +311,38 @@ def _endpoint(server: QalxServer, methods: dict[str, Operation]) -> Any:
         )
 
     return endpoint
+
+
+def _reads_only(operation: Operation) -> bool:
+    """Operations that change nothing, whose work may stop when their client goes away."""
+    return operation.method == "GET" or operation.operation_id.startswith("aggregate_")
+
+
+DISCONNECT_POLL_SECONDS = 0.25
+"""How often a running read looks whether its client is still there."""
+
+
+async def _stopped_if_abandoned(
+    request: Request,
+    loop: asyncio.AbstractEventLoop,
+    executor: Executor,
+    handler: Handler,
+    called: Callable[[], Call],
+) -> Answer:
+    """Run a read on a handler thread; if its client goes away first, stop its statements
+    (the thread and connection come back at once, not after the statement's limit)."""
+    cancel = StatementCancel()
+
+    def run() -> Answer:
+        with cancel.bound():
+            return handler(called())
+
+    work = loop.run_in_executor(executor, run)
+    while not (await asyncio.wait({work}, timeout=DISCONNECT_POLL_SECONDS))[0]:
+        if await request.is_disconnected():
+            cancel.cancel()
+            break
+    return await work
 
 
 async def _read_body(request: Request, operation: Operation, limit: int) -> Any:

@@ -16,6 +16,8 @@ from typing import Any
 import click
 
 from qalx_server.auth import admin
+from qalx_server.entities.errors import Refused
+from qalx_server.entities.indexes import DeclaredIndexes
 from qalx_server.guids import parse_guid
 from qalx_server.notifications import deliveries
 from qalx_server.settings import SMTP_DEFAULT_PORTS, Settings
@@ -205,6 +207,72 @@ def user_list(data_dir: Path | None, database_url: str | None) -> None:
             click.echo(f"{row['company']}\t{row['email']}")
     finally:
         db.dispose()
+
+
+@server.group()
+def index() -> None:
+    """Declared indexes on document paths, which the queries touching them use."""
+
+
+def _index_call(data_dir: Path | None, database_url: str | None, work: Any) -> Any:
+    db = _database(_settings(data_dir=data_dir, database_url=database_url))
+    try:
+        return work(db, DeclaredIndexes(db))
+    except (admin.AdminError, Refused) as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        db.dispose()
+
+
+@index.command("add")
+@click.argument("entity_type", metavar="TYPE")
+@click.argument("path")
+@click.option("--company", required=True, help="The company whose queries use it.")
+@data_dir_option
+@database_option
+def index_add(
+    entity_type: str, path: str, company: str, data_dir: Path | None, database_url: str | None
+) -> None:
+    """Declare an index on PATH (e.g. data.x, metadata.data.x) of TYPE's documents, and build
+    it (on PostgreSQL without blocking writes)."""
+    added = _index_call(
+        data_dir,
+        database_url,
+        lambda db, indexes: indexes.add(admin.company_id(db, company), entity_type, path),
+    )
+    click.echo(f"{added['entity_type']}\t{added['path']}\tindexed for {company}")
+
+
+@index.command("list")
+@click.option("--company", help="Only this company's indexes.")
+@data_dir_option
+@database_option
+def index_list(company: str | None, data_dir: Path | None, database_url: str | None) -> None:
+    """List declared indexes: company, type and path."""
+
+    def listed(db: Database, indexes: DeclaredIndexes) -> list[dict[str, Any]]:
+        return indexes.list(admin.company_id(db, company) if company else None)
+
+    for row in _index_call(data_dir, database_url, listed):
+        click.echo(f"{row['company']}\t{row['entity_type']}\t{row['path']}")
+
+
+@index.command("drop")
+@click.argument("entity_type", metavar="TYPE")
+@click.argument("path")
+@click.option("--company", required=True, help="The company that declared it.")
+@data_dir_option
+@database_option
+def index_drop(
+    entity_type: str, path: str, company: str, data_dir: Path | None, database_url: str | None
+) -> None:
+    """Drop a declared index (the database's goes with the last company declaring it)."""
+    _index_call(
+        data_dir,
+        database_url,
+        lambda db, indexes: indexes.drop(admin.company_id(db, company), entity_type, path),
+    )
+    click.echo(f"dropped the index on {entity_type} {path} for {company}")
 
 
 @server.group()

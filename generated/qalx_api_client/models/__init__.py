@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .date_time import DateTime
     from .dead_letter import DeadLetter
     from .dead_letter_list import DeadLetterList
+    from .entity_type import EntityType
     from .error import Error
     from .error_item import ErrorItem
     from .factory import Factory
@@ -50,6 +51,9 @@ if TYPE_CHECKING:
     from .health import Health
     from .health_status import HealthStatus
     from .host import Host
+    from .index import Index
+    from .index_declare import IndexDeclare
+    from .index_list import IndexList
     from .info import Info
     from .item import Item
     from .item_bulk_create import ItemBulkCreate
@@ -123,6 +127,7 @@ _MODULE_OF = {
     "DateTime": "date_time",
     "DeadLetter": "dead_letter",
     "DeadLetterList": "dead_letter_list",
+    "EntityType": "entity_type",
     "Error": "error",
     "ErrorItem": "error_item",
     "Factory": "factory",
@@ -146,6 +151,9 @@ _MODULE_OF = {
     "Health": "health",
     "HealthStatus": "health_status",
     "Host": "host",
+    "Index": "index",
+    "IndexDeclare": "index_declare",
+    "IndexList": "index_list",
     "Info": "info",
     "Item": "item",
     "ItemBulkCreate": "item_bulk_create",
@@ -220,6 +228,7 @@ __all__ = (
     "DateTime",
     "DeadLetter",
     "DeadLetterList",
+    "EntityType",
     "Error",
     "ErrorItem",
     "Factory",
@@ -243,6 +252,9 @@ __all__ = (
     "Health",
     "HealthStatus",
     "Host",
+    "Index",
+    "IndexDeclare",
+    "IndexList",
     "Info",
     "Item",
     "ItemBulkCreate",

@@ -12,7 +12,9 @@ from starlette.datastructures import Headers
 from qalx_server import __version__
 from qalx_server.auth.principal import Principal
 from qalx_server.entities.checks import validate_plan, validate_tags
+from qalx_server.entities.errors import Forbidden
 from qalx_server.entities.idempotency import HEADER, Idempotency, Once, Write
+from qalx_server.entities.indexes import DeclaredIndexes
 from qalx_server.entities.kinds import KINDS
 from qalx_server.entities.queues import QueueOperations
 from qalx_server.entities.service import EntityService
@@ -76,6 +78,7 @@ def build_handlers(
     workers: WorkerService,
     queues: QueueOperations,
     idempotency: Idempotency,
+    indexes: DeclaredIndexes,
 ) -> dict[str, Handler]:
     handlers: dict[str, Handler] = {}
 
@@ -141,8 +144,32 @@ def build_handlers(
     handlers["record_job_failure"] = record_job_failure
     handlers["validate_tags"] = lambda call: Answer(200, validate_tags(call.body["tags"]))
     handlers["validate_factory_plan"] = lambda call: Answer(200, validate_plan(call.body["plan"]))
+    handlers.update(_index_handlers(indexes))
     handlers["get_health"] = lambda call: Answer(200, {"status": "ok", "version": __version__})
     return handlers
+
+
+def _index_handlers(indexes: DeclaredIndexes) -> dict[str, Handler]:
+    def user(call: Call) -> Principal:
+        if call.principal.is_bot:
+            raise Forbidden("declared indexes are for user tokens, not bot tokens")
+        return call.principal
+
+    def declare(call: Call) -> Answer:
+        body = call.body
+        return Answer(201, indexes.add(user(call).company_id, body["entity_type"], body["path"]))
+
+    def drop(call: Call) -> Answer:
+        indexes.drop(user(call).company_id, call.path["entity_type"], call.path["path"])
+        return Answer(204)
+
+    def listed(call: Call) -> Answer:
+        found = indexes.list(user(call).company_id)
+        return Answer(
+            200, {"data": [{"entity_type": i["entity_type"], "path": i["path"]} for i in found]}
+        )
+
+    return {"declare_index": declare, "drop_index": drop, "list_indexes": listed}
 
 
 def build_waiting_handlers(workers: WorkerService) -> dict[str, WaitingHandler]:

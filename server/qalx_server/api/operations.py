@@ -77,6 +77,9 @@ class Operation:
     method: str
     path: str
     path_params: tuple[str, ...]
+    """The guids of the path (its parameters of `format: uuid`)."""
+    text_params: Mapping[str, Validator]
+    """The path's other parameters, each checked against its schema (`parse_text_params`)."""
     query_params: tuple[QueryParam, ...]
     body_ref: str | None
     """`#/components/schemas/X` of the request body, or None for none / a oneOf (the handler
@@ -85,6 +88,16 @@ class Operation:
     public: bool
     responses: Mapping[str, Validator | None]
     """By status as the spec writes it: `"200"`, a range such as `"5XX"`, or `"default"`."""
+
+    def parse_text_params(self, params: Mapping[str, str]) -> dict[str, str]:
+        found = {}
+        for name, check in self.text_params.items():
+            value = params[name]
+            if not check.is_valid(value):
+                errors = problems(check, value, f"path.{name}")
+                raise bad_request(f"path parameter {name!r}: {errors[0]['detail']}", errors)
+            found[name] = value
+        return found
 
     def parse_query(self, params: QueryParams) -> dict[str, Any]:
         return {p.name: p.parse(params) for p in self.query_params}
@@ -109,6 +122,10 @@ def _query_param(param: dict[str, Any]) -> QueryParam:
     return QueryParam(param["name"], kind, default, validator_for(schema))
 
 
+def _is_guid(param: dict[str, Any]) -> bool:
+    return bool(_resolve(param.get("schema", {})).get("format") == "uuid")
+
+
 def compile_operations() -> list[Operation]:
     spec = load_spec()
     found = []
@@ -131,7 +148,14 @@ def compile_operations() -> list[Operation]:
                     operation_id=raw["operationId"],
                     method=method.upper(),
                     path=path,
-                    path_params=tuple(p["name"] for p in params if p["in"] == "path"),
+                    path_params=tuple(
+                        p["name"] for p in params if p["in"] == "path" and _is_guid(p)
+                    ),
+                    text_params={
+                        p["name"]: validator_for(p["schema"])
+                        for p in params
+                        if p["in"] == "path" and not _is_guid(p)
+                    },
                     query_params=tuple(_query_param(p) for p in params if p["in"] == "query"),
                     body_ref=body_schema.get("$ref") if body_schema else None,
                     has_body=body is not None,

@@ -45,6 +45,12 @@ def _company_id(conn: Connection, name: str, create: bool) -> int:
     return int(inserted[0])
 
 
+def company_id(db: Database, name: str) -> int:
+    """The id of the company named `name` (AdminError if there is none)."""
+    with db.read() as conn:
+        return _company_id(conn, name, create=False)
+
+
 def create_user(db: Database, company: str, email: str, *, create_company: bool = True) -> NewUser:
     """A user in `company` (created if needed) with a first token."""
     email = email.strip().lower()

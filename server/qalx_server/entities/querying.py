@@ -109,6 +109,33 @@ def compile_filter(
         raise query_error(exc) from None
 
 
+def parse_filter(filt: Mapping[str, Any]) -> engine.Node:
+    """A filter parsed once, for its exact condition and its candidates alike."""
+    try:
+        return engine.parse_filter(filt, rewrite_path)
+    except engine.QueryError as exc:
+        raise query_error(exc) from None
+
+
+def compile_node(
+    node: engine.Node, doc: ColumnElement[Any], dialect: str, columns: engine.Columns
+) -> Any:
+    try:
+        return engine.compile_node(node, doc, dialect, columns)
+    except engine.QueryError as exc:
+        raise query_error(exc) from None
+
+
+def index_path(text: str) -> engine.Path:
+    """A declared index's path as clients write it (`data.x`, `metadata.data.x`), stored."""
+    try:
+        path = engine.split_path(text, rewrite_path)
+        engine.check_index_path(path)
+    except engine.QueryError as exc:
+        raise Invalid(str(exc)) from None
+    return path
+
+
 def mentions_archived(filt: Any) -> bool:
     """True when a filter names `info.archived`, which lets archived entities into lists."""
     if isinstance(filt, Mapping):
@@ -144,25 +171,24 @@ def projector(
     return project
 
 
-def order_by(
-    keys: Sequence[str], doc: ColumnElement[Any], dialect: str, tiebreak: Any
-) -> list[Any]:
-    """ORDER BY for qalx sort keys (`field`, `-field`, `__` nesting), in MongoDB's type order."""
+def sort_keys(keys: Sequence[str]) -> list[engine.SortKey]:
+    """qalx sort keys (`field`, `-field`, `__` nesting) parsed, with the API's path spellings."""
     try:
-        return list(
-            engine.compile_sort(list(keys), doc, dialect, rewrite_path, tiebreak=[tiebreak])
-        )
+        return engine.parse_sort(list(keys), rewrite_path)
     except engine.QueryError as exc:
         raise Invalid(f"sort: {exc}") from None
+
+
+def order_by(
+    keys: Sequence[engine.SortKey], doc: ColumnElement[Any], dialect: str, tiebreak: Any
+) -> list[Any]:
+    """ORDER BY for parsed sort keys, in MongoDB's type order, then `tiebreak`."""
+    return list(engine.sort_clauses(keys, doc, dialect, tiebreak=[tiebreak]))
 
 
 def python_order(docs: list[dict[str, Any]], keys: Sequence[str]) -> list[dict[str, Any]]:
     """The same order as `order_by`, for documents already in memory (a bot's workers)."""
-    try:
-        parsed = engine.parse_sort(list(keys), rewrite_path)
-    except engine.QueryError as exc:
-        raise Invalid(f"sort: {exc}") from None
-    ordered: list[dict[str, Any]] = engine.python_sort(docs, parsed)
+    ordered: list[dict[str, Any]] = engine.python_sort(docs, sort_keys(keys))
     return ordered
 
 

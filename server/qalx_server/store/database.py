@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import math
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, create_engine, event
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import make_url
 
 from .query import install_sqlite_functions
@@ -40,6 +43,50 @@ _PROGRESS_STEPS = 10_000
 
 class StatementTimeout(Exception):
     """The database stopped a statement that ran longer than the server's limit."""
+
+
+class StatementCancelled(Exception):
+    """A statement stopped because the client of the request that ran it went away."""
+
+
+_CANCEL: ContextVar[StatementCancel | None] = ContextVar("qalx_statement_cancel", default=None)
+
+
+class StatementCancel:
+    """The database connections one request's work holds, so its statements can be stopped
+    from another thread when its client goes away: SQLite's `interrupt`, PostgreSQL's cancel
+    request. Work runs under it with `bound()`, on the thread that runs it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: list[Any] = []
+        self.cancelled = False
+
+    @contextmanager
+    def bound(self) -> Iterator[None]:
+        token = _CANCEL.set(self)
+        try:
+            yield
+        finally:
+            _CANCEL.reset(token)
+
+    def cancel(self) -> None:
+        with self._lock:
+            self.cancelled = True
+            for driver in self._held:
+                driver.interrupt() if isinstance(driver, sqlite3.Connection) else driver.cancel()
+
+    @contextmanager
+    def holding(self, driver: Any) -> Iterator[None]:
+        with self._lock:
+            if self.cancelled:
+                raise StatementCancelled("the client went away before the query ran")
+            self._held.append(driver)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._held.remove(driver)
 
 
 def _json_text(value: Any) -> str:
@@ -63,6 +110,9 @@ class Database:
                 pool_size=16,
                 max_overflow=8,
             )
+            # SQLAlchemy's SQLite compiler drops table hints; SQLite's are `INDEXED BY`, which
+            # the lookups through declared indexes name (entities.reads).
+            self.engine.dialect.statement_compiler = _SQLiteHinting
             event.listen(self.engine, "connect", _sqlite_connect)
             event.listen(self.engine, "begin", _sqlite_begin)
             if statement_seconds > 0:
@@ -99,13 +149,29 @@ class Database:
         """A read. `snapshot=False` is for a single statement, which either database runs
         atomically on its own, so no BEGIN/COMMIT round trips are spent on it."""
         engine = self.engine if snapshot else self._single
-        with engine.begin() as conn:
+        with engine.begin() as conn, _cancellable(conn):
             yield conn
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        with self._writer.begin() as conn:
+        with self._writer.begin() as conn, _cancellable(conn):
             yield conn
+
+    @contextmanager
+    def maintenance(self) -> Iterator[Connection]:
+        """A connection for schema work, without the statement limit: on PostgreSQL outside
+        any transaction (as `CREATE INDEX CONCURRENTLY` must run), on SQLite a write."""
+        if self.dialect == "sqlite":
+            with self._writer.execution_options(**{_UNLIMITED: True}).begin() as conn:
+                yield conn
+            return
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            conn.execute(sa.text("SET statement_timeout = 0"))
+            try:
+                yield conn
+            finally:
+                conn.execute(sa.text("RESET statement_timeout"))
 
     def _sqlite_deadline(self, conn: Connection, *_: Any) -> None:
         """Give the statement about to run its deadline (the progress handler reads it)."""
@@ -113,7 +179,7 @@ class Database:
         limit = math.inf if unlimited else time.monotonic() + self.statement_seconds
         conn.connection.info["deadline"][0] = limit
 
-    def _timed_out(self, context: sa.engine.ExceptionContext) -> StatementTimeout | None:
+    def _timed_out(self, context: sa.engine.ExceptionContext) -> Exception | None:
         """A statement the limit stopped, said so (either database's own words are cryptic:
         `interrupted`, `canceling statement due to statement timeout`)."""
         original = context.original_exception
@@ -122,6 +188,9 @@ class Database:
         )
         if not stopped:
             return None
+        cancel = _CANCEL.get()
+        if cancel is not None and cancel.cancelled:
+            return StatementCancelled("the client went away: the query was stopped")
         return StatementTimeout(
             f"the database stopped the query after {self.statement_seconds:g} s, the server's "
             "limit: narrow it, or index the paths it filters and sorts on"
@@ -145,6 +214,22 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def _cancellable(conn: Connection) -> Iterator[None]:
+    """Let the request's StatementCancel (if it runs under one) stop this connection's work."""
+    cancel = _CANCEL.get()
+    if cancel is None:
+        yield
+        return
+    with cancel.holding(conn.connection.driver_connection):
+        yield
+
+
+class _SQLiteHinting(SQLiteCompiler):
+    def get_from_hint_text(self, table: Any, text: str | None) -> str | None:
+        return text
 
 
 def _sqlite_connect(dbapi_conn: sqlite3.Connection, record: Any) -> None:

@@ -3,6 +3,7 @@ columns beside it hold what the server needs to index or must never show (file k
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from sqlalchemy import (
@@ -16,12 +17,14 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.exc import SAWarning
 
 metadata = MetaData(
     naming_convention={
@@ -93,6 +96,18 @@ entities = Table(
         postgresql_ops={"doc": "jsonb_path_ops"},
         info={"dialects": ("postgresql",)},
     ).ddl_if(dialect="postgresql"),
+)
+
+# The document paths a company has declared indexes on, per entity type (entities.indexes):
+# the database indexes themselves (`ix_q_*`) serve every company that declares the path.
+declared_indexes = Table(
+    "declared_indexes",
+    metadata,
+    Column("company_id", RowId, ForeignKey("companies.id", ondelete="CASCADE"), nullable=False),
+    Column("entity_type", String(16), nullable=False),
+    Column("path", String(512), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("company_id", "entity_type", "path"),
 )
 
 # The first successful answer to a create sent with an `Idempotency-Key`, per company and
@@ -243,6 +258,10 @@ notification_deliveries = Table(
 )
 
 
+DECLARED_INDEX_PREFIX = "ix_q_"
+"""Names of the database indexes made for declared index paths."""
+
+
 def schema_differences(conn: Connection) -> list[Any]:
     """What the database's schema lacks or has beyond these tables (alembic's comparison),
     leaving out what exists on other databases only (`info["dialects"]`)."""
@@ -250,9 +269,16 @@ def schema_differences(conn: Connection) -> list[Any]:
     from alembic.migration import MigrationContext
 
     def here(item: Any, name: Any, kind: str, reflected: bool, compare_to: Any) -> bool:
+        if kind == "index" and reflected and str(name).startswith(DECLARED_INDEX_PREFIX):
+            return False  # made on demand (entities.indexes), not part of the schema
         dialects = getattr(item, "info", {}).get("dialects")
         return dialects is None or conn.dialect.name in dialects
 
     context = MigrationContext.configure(conn, opts={"include_object": here})
-    found: list[Any] = compare_metadata(context, metadata)
+    with warnings.catch_warnings():
+        # SQLAlchemy cannot reflect SQLite's expression indexes, which declared ones are.
+        warnings.filterwarnings(
+            "ignore", f".*expression-based index {DECLARED_INDEX_PREFIX}", SAWarning
+        )
+        found: list[Any] = compare_metadata(context, metadata)
     return found

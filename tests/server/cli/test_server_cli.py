@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import configparser
+import contextlib
 import os
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from click.testing import CliRunner
 
 from qalx.cli import main
 from tests.support.live import free_port
+from tests.support.postgres import throwaway_database
 
 
 def run(*args: str, home: Path) -> tuple[int, str]:
@@ -143,3 +145,61 @@ def test_start_serves_the_api_its_spec_and_docs(started: tuple[str, str]) -> Non
     assert spec.status_code == 200 and "openapi: 3.0.3" in spec.text
     docs = httpx.get(base + "docs")
     assert docs.status_code == 200 and "openapi.yaml" in docs.text
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_index_admin(home: Path, tmp_path: Path, backend: str) -> None:
+    """`qalx server index add|list|drop`: declared per company, refused with a message that
+    names the problem, and gone from the database with the last declaration."""
+    with contextlib.ExitStack() as stack:
+        where = ["--data-dir", str(tmp_path / "data")]
+        if backend == "postgresql":
+            where += ["--database-url", stack.enter_context(throwaway_database("qalx_cli_index"))]
+        for email, company in (("a@acme.test", "acme"), ("b@other.test", "other")):
+            assert (
+                run("server", "user", "add", email, "--company", company, *where, home=home)[0] == 0
+            )
+        code, out = run(
+            "server", "index", "add", "item", "data.x", "--company", "acme", *where, home=home
+        )
+        assert code == 0 and "data.x" in out, out
+        code, out = run(
+            "server",
+            "index",
+            "add",
+            "item",
+            "metadata.data.grade",
+            "--company",
+            "other",
+            *where,
+            home=home,
+        )
+        assert code == 0 and "meta.grade" in out, out
+        _, listed = run("server", "index", "list", *where, home=home)
+        assert listed.splitlines() == ["acme\titem\tdata.x", "other\titem\tmeta.grade"]
+        _, mine = run("server", "index", "list", "--company", "acme", *where, home=home)
+        assert mine.splitlines() == ["acme\titem\tdata.x"]
+
+        code, out = run(
+            "server", "index", "add", "item", "data.0", "--company", "acme", *where, home=home
+        )
+        assert code != 0 and "array position" in out
+        code, out = run(
+            "server", "index", "add", "widget", "data.x", "--company", "acme", *where, home=home
+        )
+        assert code != 0 and "unknown entity type 'widget'" in out
+        code, out = run(
+            "server", "index", "add", "item", "data.x", "--company", "nobody", *where, home=home
+        )
+        assert code != 0 and "no company named 'nobody'" in out
+        code, out = run(
+            "server", "index", "drop", "item", "data.y", "--company", "acme", *where, home=home
+        )
+        assert code != 0 and "data.y" in out
+
+        code, _ = run(
+            "server", "index", "drop", "item", "data.x", "--company", "acme", *where, home=home
+        )
+        assert code == 0
+        _, listed = run("server", "index", "list", *where, home=home)
+        assert listed.splitlines() == ["other\titem\tmeta.grade"]

@@ -12,12 +12,34 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
-from sqlalchemy import JSON, Column, Engine, Integer, MetaData, Table, delete, insert, select
+from sqlalchemy import (
+    JSON,
+    Column,
+    Engine,
+    Integer,
+    MetaData,
+    Table,
+    and_,
+    delete,
+    insert,
+    select,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 
-from qalx_server.store.query import compile_filter
+from qalx_server.store.query import (
+    Node,
+    Path,
+    QueryError,
+    candidate_ids,
+    candidates,
+    check_index_path,
+    compile_filter,
+    compile_node,
+    parse_filter,
+)
 from qalx_server.store.query.extjson import is_literal
 from qalx_server.store.query.matcher import resolve
+from qalx_server.store.query.tree import And, Cond, ElemMatch, Not, Or
 
 QUICK_EXAMPLES = int(os.environ.get("QALX_TEST_QUERY_EXAMPLES", "150"))
 """Examples per differential filter test in ``make test``."""
@@ -99,9 +121,46 @@ class DocTable:
             stmt = select(self.table.c.id).where(expr).order_by(self.table.c.id)
             return [row[0] for row in conn.execute(stmt)]
 
+    def ids_through_indexes(self, filt: Any) -> list[int]:
+        """The ids of the matches read as through declared indexes on every path the filter
+        names that one can key: the exact filter within the filter's candidates, which must
+        be a superset of its matches for the answer to be the same."""
+        node = parse_filter(filt)
+        indexed = {path for path in _paths(node) if _indexable(path)}
+        expr = compile_node(node, self.doc, self.dialect)
+        found = candidates(node, self.doc, self.dialect, {}, indexed)
+        if found is not None:
+            row_id = self.table.c.id
+            expr = and_(expr, row_id.in_(candidate_ids(found, row_id, self.doc, self.dialect)))
+        with self.engine.connect() as conn:
+            stmt = select(self.table.c.id).where(expr).order_by(self.table.c.id)
+            return [row[0] for row in conn.execute(stmt)]
+
     def run(self, stmt: Any) -> list[Any]:
         with self.engine.connect() as conn:
             return list(conn.execute(stmt))
+
+
+def _paths(node: Node) -> set[Path]:
+    """The paths a filter's conditions name (outside `$elemMatch`, whose inner paths are an
+    element's)."""
+    if isinstance(node, Cond):
+        return {node.path}
+    if isinstance(node, And | Or):
+        return set().union(*[_paths(child) for child in node.children])
+    if isinstance(node, Not):
+        return _paths(node.child)
+    if isinstance(node, ElemMatch):
+        return {node.path}
+    return set()
+
+
+def _indexable(path: Path) -> bool:
+    try:
+        check_index_path(path)
+    except QueryError:
+        return False
+    return True
 
 
 def make_table(engine: Engine) -> DocTable:

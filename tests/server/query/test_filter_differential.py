@@ -50,6 +50,7 @@ def test_filters_match_mongomock(doc_table: DocTable, examples: int) -> None:
         python = checked_against_mongomock(docs, filt)
         doc_table.load(docs)
         assert doc_table.ids(filt) == python, f"{doc_table.dialect} vs python matcher"
+        assert doc_table.ids_through_indexes(filt) == python, "through declared indexes"
 
     check()
 
@@ -64,6 +65,7 @@ def test_sql_agrees_with_python_matcher(doc_table: DocTable, examples: int) -> N
         expected = [i for i, d in enumerate(docs) if matches(filt, d)]
         doc_table.load(docs)
         assert doc_table.ids(filt) == expected
+        assert doc_table.ids_through_indexes(filt) == expected, "through declared indexes"
 
     check()
 
@@ -78,5 +80,6 @@ def test_single_operators_match_mongomock(doc_table: DocTable, examples: int) ->
         python = checked_against_mongomock(docs, filt)
         doc_table.load(docs)
         assert doc_table.ids(filt) == python, f"{doc_table.dialect} vs python matcher"
+        assert doc_table.ids_through_indexes(filt) == python, "through declared indexes"
 
     check()

@@ -27,6 +27,25 @@ Columns = Mapping[Path, ColumnRule]
 
 
 @dataclass(frozen=True)
+class KeySpelling:
+    """How one dialect keeps a declared index's key for a document path, and narrows a
+    comparison to the keys it can hold (see ``indexing``). Paths are written into the SQL as
+    literals, as an index's expressions must be for the database to match them."""
+
+    key: Callable[[Expr, Path], Expr]
+    """The value at the path read through objects only (NULL where the route meets an array,
+    a scalar or nothing)."""
+    route_arrays: Callable[[Expr, Path], Bool]
+    """Some member on the path's route (the last one included) holds an array: the rows the
+    key cannot speak for, kept by a partial index of their own."""
+    narrow: Callable[[Expr, str, JSON], Bool | None]
+    """Given the key, a condition every row holds whose key's value is ``op`` (``eq gt gte
+    lt lte``) to the value (a superset is fine), or None where the key cannot say."""
+    is_number: Callable[[Expr, Path], Bool]
+    """The key holds a plain JSON number, so the key's own order is MongoDB's."""
+
+
+@dataclass(frozen=True)
 class Dialect:
     """One SQL dialect's spelling of filters and sorts over its JSON document column."""
 
@@ -38,6 +57,8 @@ class Dialect:
     sort_terms: Callable[[Expr, Path], list[Expr]]
     """ORDER BY terms for one sort path, ascending: the BSON type rank, then one value term
     per type (NULL for the others); see ``sort``."""
+    keys: KeySpelling
+    """Declared indexes' keys."""
 
 
 FINITE_CLASS = 2

@@ -36,7 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, JSONPATH
 
-from .dialect import FINITE_CLASS, Dialect, number_class
+from .dialect import FINITE_CLASS, Dialect, KeySpelling, number_class
 from .extjson import JSON, is_binary, is_date, is_nonfinite, is_uuid
 from .paths import Path, is_index
 from .tree import ElemMatch
@@ -392,5 +392,44 @@ def _text_array() -> Any:
     return ARRAY(Text)
 
 
-POSTGRESQL = Dialect("postgresql", _Compiler.compile, sort_terms)
+def _jsonb(value: JSON) -> Expr:
+    return cast(literal(json.dumps(value)), JSONB)
+
+
+def index_route_arrays(doc: Expr, path: Path) -> Bool:
+    return or_(
+        *[
+            _typeof(_at(doc, path[:end])) == literal_column("'array'")
+            for end in range(1, len(path) + 1)
+        ]
+    )
+
+
+def index_narrow(key: Expr, op: str, value: JSON) -> Bool | None:
+    """``#>`` keys are JSONB, whose order is null < strings < numbers < booleans < arrays <
+    objects: a one-sided range also admits the types beyond it, which the exact filter
+    drops. Strings order by the database's collation, not by code point as MongoDB's, so a
+    string range cannot be narrowed by them."""
+    k = kind(value)
+    if k == "null":
+        return or_(key.is_(None), key == _jsonb(None)) if op == "eq" else None
+    if k == "string" and op != "eq":
+        return None
+    if k in ("bool", "number", "string") and not is_nonfinite(value):
+        return key.op(_SQL_CMP[op])(_jsonb(value))
+    if k == "array":
+        return false()  # only an array on the route holds an array or its elements
+    return key >= _jsonb({})  # the smallest object
+
+
+def index_is_number(doc: Expr, path: Path) -> Bool:
+    return _typeof(_at(doc, path)) == literal_column("'number'")
+
+
+POSTGRESQL = Dialect(
+    "postgresql",
+    _Compiler.compile,
+    sort_terms,
+    KeySpelling(_at, index_route_arrays, index_narrow, index_is_number),
+)
 """Filters as jsonpath and containment over JSONB; sorts by ``jsonb_typeof``."""

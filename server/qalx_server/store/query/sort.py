@@ -87,7 +87,13 @@ def compile_sort(
     Sort values are read at the exact path (arrays are not traversed; an array
     value sorts as one value of the array type, not by its min/max element).
     """
-    keys = parse_sort(sort, rewrite_path)
+    return sort_clauses(parse_sort(sort, rewrite_path), doc, dialect, tiebreak)
+
+
+def sort_clauses(
+    keys: Sequence[SortKey], doc: Expr, dialect: str, tiebreak: Sequence[Expr] = ()
+) -> list[UnaryExpression[Any]]:
+    """ORDER BY clauses for parsed sort keys, then ``tiebreak`` ascending."""
     clauses: list[UnaryExpression[Any]] = []
     for key in keys:
         for term in dialect_for(dialect).sort_terms(doc, key.path):
@@ -127,4 +133,4 @@ def python_sort(docs: list[JSON], keys: Sequence[SortKey]) -> list[JSON]:
     return out
 
 
-__all__ = ["SortKey", "compile_sort", "parse_sort", "python_sort", "sort_value"]
+__all__ = ["SortKey", "compile_sort", "parse_sort", "python_sort", "sort_clauses", "sort_value"]

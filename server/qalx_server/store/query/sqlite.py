@@ -26,6 +26,7 @@ from sqlalchemy import (
     false,
     func,
     literal,
+    literal_column,
     not_,
     null,
     or_,
@@ -35,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 
 from .canon import canon_json_text, canon_text
-from .dialect import FINITE_CLASS, Dialect, number_class
+from .dialect import FINITE_CLASS, Dialect, KeySpelling, number_class
 from .extjson import JSON, is_binary, is_date, is_nonfinite, is_uuid
 from .paths import Path, is_index
 from .tree import ElemMatch, regex_flags
@@ -344,5 +345,59 @@ def sort_terms(doc: Expr, path: Path) -> list[Expr]:
     ]
 
 
-SQLITE = Dialect("sqlite", _Compiler.compile, sort_terms)
+def _sql_text(text: str) -> Expr:
+    """A string literal written into the SQL (an index's expression cannot bind it)."""
+    return literal_column("'" + text.replace("'", "''") + "'")
+
+
+def _declared_path(path: Path) -> str:
+    json_path = _member_path(path)
+    if json_path is None:
+        raise ValueError(f"an index path names plain members only, not {'.'.join(path)!r}")
+    return json_path
+
+
+def index_key(doc: Expr, path: Path) -> Expr:
+    return func.json_extract(doc, _sql_text(_declared_path(path)))
+
+
+def index_route_arrays(doc: Expr, path: Path) -> Bool:
+    return or_(
+        *[
+            func.json_type(doc, _sql_text(_declared_path(path[:end]))) == _sql_text("array")
+            for end in range(1, len(path) + 1)
+        ]
+    )
+
+
+_OBJECTS = ("{", "|")  # json_extract gives an object as its JSON text, which opens with "{"
+
+
+def index_narrow(key: Expr, op: str, value: JSON) -> Bool | None:
+    """json_extract keys: a number or a string as itself, true and false as 1 and 0, null
+    (and a missing or unreachable value) as NULL, an object as its JSON text. A one-sided
+    range also admits the other types beyond it (SQLite orders numbers < text), which are
+    rare at one path and which the exact filter drops; two bounds make a tight range."""
+    k = kind(value)
+    if k == "null":
+        return key.is_(None) if op == "eq" else None
+    if k == "bool":
+        return key.op(_CMP[op])(int(bool(value)))
+    if k in ("number", "string") and not is_nonfinite(value):
+        return key.op(_CMP[op])(value)
+    if k == "array":
+        return false()  # only an array on the route holds an array or its elements
+    return and_(key >= _OBJECTS[0], key < _OBJECTS[1])
+
+
+def index_is_number(doc: Expr, path: Path) -> Bool:
+    return func.json_type(doc, _sql_text(_declared_path(path))).in_([_sql_text(t) for t in NUMBER])
+
+
+SQLITE = Dialect(
+    "sqlite",
+    _Compiler.compile,
+    sort_terms,
+    KeySpelling(index_key, index_route_arrays, index_narrow, index_is_number),
+)
 """Filters over ``json_tree`` routes of JSON text; sorts by ``json_type``."""
