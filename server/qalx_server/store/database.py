@@ -17,7 +17,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
@@ -89,6 +89,32 @@ class StatementCancel:
                 self._held.remove(driver)
 
 
+class _WriteTurns:
+    """SQLite has one writer at a time, and a writer that finds another polls for the lock
+    with growing sleeps (its busy handler), so a short write (an SQS send) behind a run of
+    bulk creates can wait out several of them. Within one process, writers take turns here
+    in the order they came instead, each woken as the one before it ends."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._issued = 0
+        self._serving = 0
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        with self._changed:
+            ticket = self._issued
+            self._issued += 1
+            while ticket != self._serving:
+                self._changed.wait()
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._serving += 1
+                self._changed.notify_all()
+
+
 def _json_text(value: Any) -> str:
     return orjson.dumps(value).decode()
 
@@ -99,6 +125,7 @@ class Database:
         parsed = make_url(url)
         self.dialect = parsed.get_backend_name()
         self.statement_seconds = statement_seconds
+        self._turns = _WriteTurns() if self.dialect == "sqlite" else None
         if self.dialect == "sqlite":
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -154,15 +181,19 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        with self._writer.begin() as conn, _cancellable(conn):
+        with self._turn(), self._writer.begin() as conn, _cancellable(conn):
             yield conn
+
+    def _turn(self) -> AbstractContextManager[None]:
+        return self._turns.turn() if self._turns is not None else nullcontext()
 
     @contextmanager
     def maintenance(self) -> Iterator[Connection]:
         """A connection for schema work, without the statement limit: on PostgreSQL outside
         any transaction (as `CREATE INDEX CONCURRENTLY` must run), on SQLite a write."""
         if self.dialect == "sqlite":
-            with self._writer.execution_options(**{_UNLIMITED: True}).begin() as conn:
+            unlimited = self._writer.execution_options(**{_UNLIMITED: True})
+            with self._turn(), unlimited.begin() as conn:
                 yield conn
             return
         with self.engine.connect() as conn:
