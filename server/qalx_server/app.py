@@ -325,12 +325,12 @@ async def _read_body(request: Request, operation: Operation, limit: int) -> Any:
             f"the body must be application/json, not {content_type!r}",
         )
     try:
-        body = jsonio.loads(raw)
+        body, canonical = jsonio.read(raw)
     except jsonio.InvalidJSON as exc:
         raise ApiError(400, "invalid_json", str(exc)) from None
     if operation.body_ref:
         check(operation.body_ref, body)
-    return querying.canonical(body, "body")
+    return body if canonical else querying.canonical(body, "body")
 
 
 def _too_large(limit: int) -> ApiError:
