@@ -42,7 +42,8 @@ class StatementTimeout(Exception):
     """The database stopped a statement that ran longer than the server's limit."""
 
 
-def _json_text(value: Any) -> str:
+def json_text(value: Any) -> str:
+    """A document as either database is given it (the engines' JSON serializer)."""
     return orjson.dumps(value).decode()
 
 
@@ -57,7 +58,7 @@ class Database:
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             self.engine = create_engine(
                 url,
-                json_serializer=_json_text,
+                json_serializer=json_text,
                 json_deserializer=orjson.loads,
                 connect_args={"check_same_thread": False, "timeout": 30},
                 pool_size=16,
@@ -71,7 +72,7 @@ class Database:
             limit = f"-c statement_timeout={math.ceil(statement_seconds * 1000)}"
             self.engine = create_engine(
                 url,
-                json_serializer=_json_text,
+                json_serializer=json_text,
                 json_deserializer=orjson.loads,
                 pool_size=16,
                 max_overflow=8,
