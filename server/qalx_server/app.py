@@ -4,10 +4,11 @@ signed file routes, the spec itself and its interactive docs."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 from starlette.applications import Starlette
@@ -216,7 +217,8 @@ def create_app(settings: Settings, files: FileStore | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         server.start()
         try:
-            yield
+            with _serving_collector():
+                yield
         finally:
             await asyncio.get_running_loop().run_in_executor(None, server.stop)
 
@@ -232,6 +234,29 @@ def create_app(settings: Settings, files: FileStore | None = None) -> Starlette:
     )
     app.state.qalx = server
     return app
+
+
+YOUNG_COLLECTION_AFTER = 10_000
+"""Allocations between collections of the youngest generation while serving (Python's
+default is 700)."""
+
+
+@contextmanager
+def _serving_collector() -> Iterator[None]:
+    """While the app serves, what it built at start (the spec, the validators, the engine) is
+    out of the cyclic garbage collector's sight (`gc.freeze`), and the youngest generation is
+    collected less often. A bulk create of 1,000 items allocates some 50,000 objects: the
+    collections they set off, the oldest walking every object of the process, took a third
+    of its time."""
+    thresholds = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(YOUNG_COLLECTION_AFTER, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def sqs_routes(broker: Broker) -> list[BaseRoute]:
@@ -369,12 +394,12 @@ async def _read_body(request: Request, operation: Operation, limit: int) -> Any:
             f"the body must be application/json, not {content_type!r}",
         )
     try:
-        body = jsonio.loads(raw)
+        body, canonical = jsonio.read(raw)
     except jsonio.InvalidJSON as exc:
         raise ApiError(400, "invalid_json", str(exc)) from None
     if operation.body_ref:
         check(operation.body_ref, body)
-    return querying.canonical(body, "body")
+    return body if canonical else querying.canonical(body, "body")
 
 
 def _too_large(limit: int) -> ApiError:

@@ -33,17 +33,28 @@ _LONG_DIGITS = re.compile(rb"\d{19,}")
 
 
 def loads(raw: bytes) -> Any:
+    return read(raw)[0]
+
+
+def read(raw: bytes) -> tuple[Any, bool]:
+    """The value of `raw`, as `loads` reads it, and True when that value is sure to be in the
+    query engine's canonical form already (`store.query.canonical` would only copy it):
+    orjson read it, so it holds no non-finite number (only the standard library reads those,
+    `1e400` as well as `NaN`), and it holds no `$`, escaped or not, so no Extended JSON
+    value. Canonicalising a bulk create of a thousand items was a tenth of its time."""
     try:
         value = orjson.loads(raw)
+        canonical = b"$" not in raw and b"\\u0024" not in raw
     except orjson.JSONDecodeError:
         value = _with_nonfinite(raw)
+        canonical = False
     if _LONG_DIGITS.search(raw):
         _refuse_long_integers(raw)
     if b"\\u0000" in raw and _has_nul(value):
         raise InvalidJSON(
             "the request body contains the NUL character (\\u0000), which cannot be stored"
         )
-    return value
+    return value, canonical
 
 
 def _with_nonfinite(raw: bytes) -> Any:

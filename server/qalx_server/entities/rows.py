@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from qalx_server.auth.principal import Principal
 from qalx_server.files.base import FileStore
+from qalx_server.store.bulk import insert_entities
 from qalx_server.store.database import Database
 from qalx_server.store.tables import entities
 
@@ -52,7 +53,6 @@ _SAVE = (
 )
 _SAVE_NAMED = _SAVE.values(unique_name=sa.bindparam("new_unique_name"))
 _INSERT = entities.insert()
-_INSERT_MANY = entities.insert().returning(entities.c.id, sort_by_parameter_order=True)
 
 
 class EntityRows:
@@ -97,9 +97,13 @@ class EntityRows:
     ) -> None:
         """Insert unnamed entities with one statement (one round trip per batch, not one
         savepoint and insert per row), their ids read back in order."""
-        ids = conn.execute(_INSERT_MANY, [_row(principal, kind, s) for s in prepared]).scalars()
+        rows = [
+            (s.guid, shaping.held_name(kind, s.doc, archived=False), s.file_key, s.doc)
+            for s in prepared
+        ]
+        ids = insert_entities(conn, principal.company_id, kind.name, rows)
         for stored, row_id in zip(prepared, ids, strict=True):
-            stored.id = int(row_id)
+            stored.id = row_id
 
     def save(self, conn: Connection, kind: Kind, stored: Stored) -> None:
         values: dict[str, Any] = {

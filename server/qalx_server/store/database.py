@@ -115,7 +115,8 @@ class _WriteTurns:
                 self._changed.notify_all()
 
 
-def _json_text(value: Any) -> str:
+def json_text(value: Any) -> str:
+    """A document as either database is given it (the engines' JSON serializer)."""
     return orjson.dumps(value).decode()
 
 
@@ -131,7 +132,7 @@ class Database:
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             self.engine = create_engine(
                 url,
-                json_serializer=_json_text,
+                json_serializer=json_text,
                 json_deserializer=orjson.loads,
                 connect_args={"check_same_thread": False, "timeout": 30},
                 pool_size=16,
@@ -148,7 +149,7 @@ class Database:
             limit = f"-c statement_timeout={math.ceil(statement_seconds * 1000)}"
             self.engine = create_engine(
                 url,
-                json_serializer=_json_text,
+                json_serializer=json_text,
                 json_deserializer=orjson.loads,
                 pool_size=16,
                 max_overflow=8,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import uuid
+from typing import Any
 
 import httpx
 
@@ -236,6 +237,34 @@ def test_bulk_create_reports_per_index_errors(tenant: Tenant) -> None:
     assert present(result.items[0].tags) == []  # its own (empty) tags win
     assert present(result.items[1].tags)[0].value == "beams"  # shared tags fill in
     assert present(result.items[1].file).put_url
+
+
+def test_bulk_created_items_read_back_as_answered_in_their_order(tenant: Tenant) -> None:
+    http = tenant.client.get_httpx_client()
+    items = [
+        {"data": {"i": n, "x": n / 3, "s": 'é"😀'}, "meta": {"n": n}, "tags": []}
+        for n in range(1000)
+    ]
+    items[7]["file"] = {"name": "seven.txt", "keyfile": None}
+    answer = http.post("item", json={"items": items}, headers={"qalx-bulk": "true"})
+    assert answer.status_code == 200, answer.text
+    created = answer.json()
+    assert (created["items_created"], created["items_errored"], created["errors"]) == (1000, 0, {})
+    assert [item["data"]["i"] for item in created["items"]] == list(range(1000))
+    listed: list[dict[str, Any]] = []
+    skip = 0
+    while len(listed) < 1000:
+        page = http.get("item", params={"limit": 500, "skip": skip}).json()["data"]
+        listed += page
+        skip += len(page)
+    assert [item["guid"] for item in listed] == [item["guid"] for item in created["items"]]
+    for n in (0, 7, 999):
+        fetched = http.get(f"item/{created['items'][n]['guid']['$uuid']}").json()
+        shown = {**created["items"][n]}
+        if n == 7:  # a fresh upload URL only in the create's answer, signed URLs differ
+            assert created["items"][7]["file"]["put_url"]
+            fetched["file"].pop("url"), shown["file"].pop("url"), shown["file"].pop("put_url")
+        assert fetched == shown
 
 
 def test_a_bulk_body_without_the_bulk_header_is_refused(tenant: Tenant) -> None:
