@@ -165,5 +165,10 @@ def problems(v: Validator, document: Any, where: str) -> list[dict[str, str]]:
         if error.context:
             best = min(error.context, key=lambda e: len(e.context or []))
         field = ".".join(str(p) for p in best.absolute_path)
-        found.append({"field": f"{where}.{field}" if field else where, "detail": best.message})
+        detail = best.message
+        described = best.schema.get("description") if isinstance(best.schema, dict) else None
+        if best.validator == "pattern" and described:
+            # A regular expression says less to a reader than the schema's own words.
+            detail = f"{best.instance!r} is not allowed: {' '.join(described.split())}"
+        found.append({"field": f"{where}.{field}" if field else where, "detail": detail})
     return found

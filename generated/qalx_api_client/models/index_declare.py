@@ -16,7 +16,10 @@ class IndexDeclare:
     """
     Attributes:
         entity_type (EntityType): An entity type, as its paths name it.
-        path (str): A dotted document path, as queries write it (`data.x`, `metadata.data.x`).
+        path (str): A dotted document path, as queries write it (`data.x`, `metadata.data.x`): field names
+            only, each not empty, not starting with `$`, not all digits (an array position, which
+            the index's key never reaches; its arrays' elements are found anyway), and without
+            `.`, `"`, `\\` or control characters.
     """
 
     entity_type: EntityType

@@ -91,7 +91,11 @@ def sync_detailed(
 
     Args:
         entity_type (EntityType): An entity type, as its paths name it.
-        path (str):
+        path (str): A dotted document path, as queries write it (`data.x`, `metadata.data.x`):
+            field names
+            only, each not empty, not starting with `$`, not all digits (an array position, which
+            the index's key never reaches; its arrays' elements are found anyway), and without
+            `.`, `"`, `\\` or control characters.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -126,7 +130,11 @@ def sync(
 
     Args:
         entity_type (EntityType): An entity type, as its paths name it.
-        path (str):
+        path (str): A dotted document path, as queries write it (`data.x`, `metadata.data.x`):
+            field names
+            only, each not empty, not starting with `$`, not all digits (an array position, which
+            the index's key never reaches; its arrays' elements are found anyway), and without
+            `.`, `"`, `\\` or control characters.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -156,7 +164,11 @@ async def asyncio_detailed(
 
     Args:
         entity_type (EntityType): An entity type, as its paths name it.
-        path (str):
+        path (str): A dotted document path, as queries write it (`data.x`, `metadata.data.x`):
+            field names
+            only, each not empty, not starting with `$`, not all digits (an array position, which
+            the index's key never reaches; its arrays' elements are found anyway), and without
+            `.`, `"`, `\\` or control characters.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -189,7 +201,11 @@ async def asyncio(
 
     Args:
         entity_type (EntityType): An entity type, as its paths name it.
-        path (str):
+        path (str): A dotted document path, as queries write it (`data.x`, `metadata.data.x`):
+            field names
+            only, each not empty, not starting with `$`, not all digits (an array position, which
+            the index's key never reaches; its arrays' elements are found anyway), and without
+            `.`, `"`, `\\` or control characters.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

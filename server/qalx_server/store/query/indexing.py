@@ -23,7 +23,7 @@ from .compiler import dialect_for
 from .dialect import Columns
 from .errors import QueryError
 from .extjson import JSON, is_nonfinite
-from .paths import Path, is_index
+from .paths import Path
 from .tree import And, Cond, Const, Node, Or
 from .values import kind
 
@@ -36,17 +36,21 @@ all while their product stays within this, else narrows by one of them."""
 
 def check_index_path(path: Path) -> None:
     """Refuse a path no declared index can key: one naming an array position (which the key,
-    read through objects only, never reaches) or a member SQLite's JSON paths cannot quote."""
+    read through objects only, never reaches; any all-digit name, as the spec's IndexPath) or
+    a member SQLite's JSON paths cannot quote."""
     if not path:
         raise QueryError("an index needs a field path")
     for part in path:
-        if is_index(part):
+        if part.isascii() and part.isdigit():
             raise QueryError(
                 f"index path {'.'.join(path)!r}: {part!r} is an array position; "
                 "index the field (its arrays' elements are found anyway)"
             )
-        if '"' in part or "\\" in part:
-            raise QueryError(f"index path {'.'.join(path)!r}: {part!r} holds a quote or backslash")
+        if '"' in part or "\\" in part or any(ord(c) < 0x20 for c in part):
+            raise QueryError(
+                f"index path {'.'.join(path)!r}: {part!r} holds a quote, a backslash or a "
+                "control character"
+            )
 
 
 @dataclass(frozen=True)
