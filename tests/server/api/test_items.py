@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 import httpx
+import pytest
 
 from qalx_api_client import models
 from qalx_api_client.api.item import (
@@ -272,6 +273,28 @@ def test_a_bulk_body_without_the_bulk_header_is_refused(tenant: Tenant) -> None:
     refused = error(create_item.sync_detailed(client=tenant.client, body=body), 400)
     assert "qalx-bulk" in refused.detail
     assert ok(list_items.sync_detailed(client=tenant.client, total=True)).query.total == 0
+
+
+@pytest.mark.parametrize(
+    ("headers", "named"),
+    [
+        ({"qalx-bulk": "yes"}, "header 'qalx-bulk': 'yes' is not one of"),
+        ({"qalx-bulk": "TRUE"}, "header 'qalx-bulk': 'TRUE' is not one of"),
+        ({"Idempotency-Key": "k" * 256}, "header 'idempotency-key'"),
+    ],
+)
+def test_a_header_the_spec_does_not_allow_is_refused_naming_it(
+    tenant: Tenant, headers: dict[str, str], named: str
+) -> None:
+    """Before: `qalx-bulk: yes` made a single create of a bulk body's junk keys."""
+    http = tenant.client.get_httpx_client()
+    body = {"items": [{"data": {"i": 0}}], "data": {"i": 1}}
+    refused = http.post("item", json=body, headers=headers)
+    assert refused.status_code == 400, refused.text
+    assert named in refused.json()["detail"]
+    assert ok(list_items.sync_detailed(client=tenant.client, total=True)).query.total == 0
+    single = http.post("item", json={"data": {"i": 2}}, headers={"qalx-bulk": "false"})
+    assert single.status_code == 201, single.text
 
 
 def test_query_errors_are_400_naming_the_problem(tenant: Tenant) -> None:
