@@ -297,6 +297,25 @@ def test_a_header_the_spec_does_not_allow_is_refused_naming_it(
     assert single.status_code == 201, single.text
 
 
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ({"sort": "data.\x00x"}, "NUL"),
+        ({"query": json.dumps({"data.\x00x": 1})}, "NUL"),
+        ({"fields": "data.\x00x"}, "NUL"),
+        ({"skip": str(2**63)}, "skip"),
+        ({"skip": "1000000001"}, "skip"),
+    ],
+)
+def test_list_parameters_beyond_what_the_databases_take_are_400(
+    tenant: Tenant, params: dict[str, str], named: str
+) -> None:
+    """Each was a 500: a NUL reaches PostgreSQL's text, a skip past 64 bits either driver."""
+    answer = tenant.client.get_httpx_client().get("item", params=params)
+    assert answer.status_code == 400, answer.text
+    assert named in answer.json()["detail"]
+
+
 def test_query_errors_are_400_naming_the_problem(tenant: Tenant) -> None:
     refused = error(
         list_items.sync_detailed(client=tenant.client, query=query({"$where": "1"})), 400
