@@ -316,6 +316,24 @@ def test_list_parameters_beyond_what_the_databases_take_are_400(
     assert named in answer.json()["detail"]
 
 
+def test_wide_filters_are_answered(tenant: Tenant) -> None:
+    """A `$in` of 1,000 values and an `$or` of 600 branches: a flat OR of that many terms
+    was deeper than SQLite's limit on an expression (1,000), a 500."""
+    http = tenant.client.get_httpx_client()
+    body = {"items": [{"data": {"i": n, "l": [n]}} for n in range(30)]}
+    assert http.post("item", json=body, headers={"qalx-bulk": "true"}).status_code == 200
+    wide: list[tuple[dict[str, Any], int]] = [
+        ({"data.i": {"$in": list(range(0, 2000, 2))}}, 15),
+        ({"data.l": {"$in": list(range(1000))}}, 30),
+        ({"data.i": {"$nin": list(range(0, 2000, 2))}}, 15),
+        ({"$or": [{"data.i": n} for n in range(10, 610)]}, 20),
+    ]
+    for filt, expected in wide:
+        answer = http.get("item", params={"query": json.dumps(filt), "total": "true"})
+        assert answer.status_code == 200, answer.text[:300]
+        assert answer.json()["query"]["total"] == expected, list(filt)
+
+
 def test_query_errors_are_400_naming_the_problem(tenant: Tenant) -> None:
     refused = error(
         list_items.sync_detailed(client=tenant.client, query=query({"$where": "1"})), 400
