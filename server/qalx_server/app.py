@@ -297,6 +297,7 @@ def _endpoint(server: QalxServer, methods: dict[str, Operation]) -> Any:
                 )
             path[name] = guid
         path |= operation.parse_text_params(request.path_params)
+        operation.check_headers(request.headers)
         query = operation.parse_query(request.query_params)
         body = await _read_body(request, operation, settings.max_body_bytes)
         base_url = settings.public_url or str(request.base_url)

@@ -86,7 +86,7 @@ def build_handlers(
         handlers.update(_entity_handlers(entities, idempotency, entity_type))
 
     def create_item(call: Call) -> Answer:
-        bulk = call.headers.get("qalx-bulk", "").strip().lower() == "true"
+        bulk = call.headers.get("qalx-bulk") == "true"  # its values checked by the spec
         if bulk:
             _check_bulk_envelope(call.body)  # each item is checked on its own, per index
         elif isinstance(call.body, dict) and "items" in call.body:

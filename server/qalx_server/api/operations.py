@@ -81,6 +81,9 @@ class Operation:
     text_params: Mapping[str, Validator]
     """The path's other parameters, each checked against its schema (`parse_text_params`)."""
     query_params: tuple[QueryParam, ...]
+    header_params: Mapping[str, Validator]
+    """The headers the operation declares (lowercase names), each checked against its schema
+    when sent (`check_headers`)."""
     body_ref: str | None
     """`#/components/schemas/X` of the request body, or None for none / a oneOf (the handler
     picks the schema, e.g. bulk or single item create)."""
@@ -98,6 +101,13 @@ class Operation:
                 raise bad_request(f"path parameter {name!r}: {errors[0]['detail']}", errors)
             found[name] = value
         return found
+
+    def check_headers(self, headers: Mapping[str, str]) -> None:
+        for name, check in self.header_params.items():
+            value = headers.get(name)
+            if value is not None and not check.is_valid(value):
+                errors = problems(check, value, f"header.{name}")
+                raise bad_request(f"header {name!r}: {errors[0]['detail']}", errors)
 
     def parse_query(self, params: QueryParams) -> dict[str, Any]:
         return {p.name: p.parse(params) for p in self.query_params}
@@ -157,6 +167,11 @@ def compile_operations() -> list[Operation]:
                         if p["in"] == "path" and not _is_guid(p)
                     },
                     query_params=tuple(_query_param(p) for p in params if p["in"] == "query"),
+                    header_params={
+                        p["name"].lower(): validator_for(p["schema"])
+                        for p in params
+                        if p["in"] == "header"
+                    },
                     body_ref=body_schema.get("$ref") if body_schema else None,
                     has_body=body is not None,
                     public=raw.get("security") == [],

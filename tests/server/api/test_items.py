@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 import httpx
+import pytest
 
 from qalx_api_client import models
 from qalx_api_client.api.item import (
@@ -272,6 +273,65 @@ def test_a_bulk_body_without_the_bulk_header_is_refused(tenant: Tenant) -> None:
     refused = error(create_item.sync_detailed(client=tenant.client, body=body), 400)
     assert "qalx-bulk" in refused.detail
     assert ok(list_items.sync_detailed(client=tenant.client, total=True)).query.total == 0
+
+
+@pytest.mark.parametrize(
+    ("headers", "named"),
+    [
+        ({"qalx-bulk": "yes"}, "header 'qalx-bulk': 'yes' is not one of"),
+        ({"qalx-bulk": "TRUE"}, "header 'qalx-bulk': 'TRUE' is not one of"),
+        ({"Idempotency-Key": "k" * 256}, "header 'idempotency-key'"),
+    ],
+)
+def test_a_header_the_spec_does_not_allow_is_refused_naming_it(
+    tenant: Tenant, headers: dict[str, str], named: str
+) -> None:
+    """Before: `qalx-bulk: yes` made a single create of a bulk body's junk keys."""
+    http = tenant.client.get_httpx_client()
+    body = {"items": [{"data": {"i": 0}}], "data": {"i": 1}}
+    refused = http.post("item", json=body, headers=headers)
+    assert refused.status_code == 400, refused.text
+    assert named in refused.json()["detail"]
+    assert ok(list_items.sync_detailed(client=tenant.client, total=True)).query.total == 0
+    single = http.post("item", json={"data": {"i": 2}}, headers={"qalx-bulk": "false"})
+    assert single.status_code == 201, single.text
+
+
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ({"sort": "data.\x00x"}, "NUL"),
+        ({"query": json.dumps({"data.\x00x": 1})}, "NUL"),
+        ({"fields": "data.\x00x"}, "NUL"),
+        ({"skip": str(2**63)}, "skip"),
+        ({"skip": "1000000001"}, "skip"),
+    ],
+)
+def test_list_parameters_beyond_what_the_databases_take_are_400(
+    tenant: Tenant, params: dict[str, str], named: str
+) -> None:
+    """Each was a 500: a NUL reaches PostgreSQL's text, a skip past 64 bits either driver."""
+    answer = tenant.client.get_httpx_client().get("item", params=params)
+    assert answer.status_code == 400, answer.text
+    assert named in answer.json()["detail"]
+
+
+def test_wide_filters_are_answered(tenant: Tenant) -> None:
+    """A `$in` of 1,000 values and an `$or` of 600 branches: a flat OR of that many terms
+    was deeper than SQLite's limit on an expression (1,000), a 500."""
+    http = tenant.client.get_httpx_client()
+    body = {"items": [{"data": {"i": n, "l": [n]}} for n in range(30)]}
+    assert http.post("item", json=body, headers={"qalx-bulk": "true"}).status_code == 200
+    wide: list[tuple[dict[str, Any], int]] = [
+        ({"data.i": {"$in": list(range(0, 2000, 2))}}, 15),
+        ({"data.l": {"$in": list(range(1000))}}, 30),
+        ({"data.i": {"$nin": list(range(0, 2000, 2))}}, 15),
+        ({"$or": [{"data.i": n} for n in range(10, 610)]}, 20),
+    ]
+    for filt, expected in wide:
+        answer = http.get("item", params={"query": json.dumps(filt), "total": "true"})
+        assert answer.status_code == 200, answer.text[:300]
+        assert answer.json()["query"]["total"] == expected, list(filt)
 
 
 def test_query_errors_are_400_naming_the_problem(tenant: Tenant) -> None:

@@ -6,11 +6,12 @@ place a dialect is chosen by its name, so nothing else compares dialect names.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, case
+from sqlalchemy import ColumnElement, case, false
+from sqlalchemy.sql.elements import Grouping
 
 from .extjson import JSON
 from .paths import Path
@@ -59,6 +60,20 @@ class Dialect:
     per type (NULL for the others); see ``sort``."""
     keys: KeySpelling
     """Declared indexes' keys."""
+
+
+def any_of(terms: Sequence[Bool]) -> Bool:
+    """OR of ``terms`` as a balanced tree: SQL parsers nest a flat ``a OR b OR ...`` one level
+    per term, and SQLite refuses an expression more than 1,000 deep (a ``$in`` of 500)."""
+    if not terms:
+        return false()
+    if len(terms) == 1:
+        return terms[0]
+    middle = len(terms) // 2
+    # A binary OR of the grouped halves: or_() would flatten them into one list again.
+    left, right = Grouping(any_of(terms[:middle])), Grouping(any_of(terms[middle:]))
+    joined: Bool = left.bool_op("OR")(right)
+    return joined
 
 
 FINITE_CLASS = 2

@@ -17,10 +17,10 @@ from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, union_all
+from sqlalchemy import ColumnElement, and_, false, select, union_all
 
 from .compiler import dialect_for
-from .dialect import Columns
+from .dialect import Columns, any_of
 from .errors import QueryError
 from .extjson import JSON, is_nonfinite
 from .paths import Path
@@ -116,7 +116,7 @@ class _Narrower:
         narrowed = [self.keys.narrow(key, op, value) for value in values]
         if any(n is None for n in narrowed):
             return None
-        where = or_(false(), *[n for n in narrowed if n is not None])
+        where = any_of([n for n in narrowed if n is not None])
         return Candidates((Narrowing(where, node.path),), frozenset([node.path]))
 
 
@@ -144,7 +144,7 @@ def _union(found: list[Candidates]) -> Candidates:
                 others.append(d)
             else:
                 by_path.setdefault(d.path, []).append(d.where)
-    merged = [Narrowing(or_(*wheres), path) for path, wheres in by_path.items()]
+    merged = [Narrowing(any_of(wheres), path) for path, wheres in by_path.items()]
     return Candidates(tuple(merged + others), frozenset().union(*[c.array_paths for c in found]))
 
 
@@ -219,8 +219,5 @@ def narrow_key(key: Expr, dialect: str, bounds: list[tuple[str, JSON]]) -> Bool:
         return found
 
     return and_(
-        *[
-            or_(false(), *[one("eq", v) for v in arg]) if op == "in" else one(op, arg)
-            for op, arg in bounds
-        ]
+        *[any_of([one("eq", v) for v in arg]) if op == "in" else one(op, arg) for op, arg in bounds]
     )

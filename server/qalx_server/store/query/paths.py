@@ -20,6 +20,8 @@ def split_path(path: str, rewrite: PathRewriter | None = None) -> Path:
         raise QueryError(f"invalid field path {path!r}")
     if rewrite is not None:
         path = rewrite(path)
+    if "\x00" in path:
+        raise QueryError(f"invalid field path {path!r}: it holds the NUL character")
     parts = tuple(path.split("."))
     for part in parts:
         if not part:

@@ -36,7 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, JSONPATH
 
-from .dialect import FINITE_CLASS, Dialect, KeySpelling, number_class
+from .dialect import FINITE_CLASS, Dialect, KeySpelling, any_of, number_class
 from .extjson import JSON, is_binary, is_date, is_nonfinite, is_uuid
 from .paths import Path, is_index
 from .tree import ElemMatch
@@ -182,6 +182,41 @@ class _Compiler(FilterCompiler):
         return or_(*[self.type_pred(r, names, bool(path)) for r in routes(path)])
 
     def compare(self, path: Path, op: str, values: tuple[JSON, ...]) -> Bool:
+        if op != "eq" or len(values) < 2:
+            return self.compare_each(path, op, values)
+        plain: list[JSON] = []
+        rest: list[JSON] = []
+        for value in values:  # by kind: True == 1 to Python, not to MongoDB
+            scalar = kind(value) in ("number", "string", "bool") and not is_nonfinite(value)
+            (plain if scalar else rest).append(value)
+        terms = [self.equals_any(path, plain)] if plain else []
+        if rest:
+            terms.append(self.compare_each(path, op, tuple(rest)))
+        return any_of(terms)
+
+    def equals_any(self, path: Path, plain: list[JSON]) -> Bool:
+        """Equality with one of many plain scalars as one JSONB ``IN`` list (a ``$in`` of
+        1,000 is then a list, not 1,000 containment tests)."""
+        listed = [_jsonb(value) for value in plain]
+
+        def among(v: Expr) -> Bool:
+            return v.in_(listed)
+
+        walked = any_of(
+            [
+                or_(self.over_values(r, among), self.over_values(r + "[*]", among))
+                if path
+                else self.over_values(r, among)
+                for r in routes(path)
+            ]
+        )
+        if not path or any(is_index(part) for part in path):
+            return walked
+        arrays = func.coalesce(_any_array(self.doc, path), false())
+        direct = func.coalesce(among(_at(self.doc, path)), false())
+        return or_(direct, and_(arrays, walked))
+
+    def compare_each(self, path: Path, op: str, values: tuple[JSON, ...]) -> Bool:
         alts = routes(path)
         walked = or_(
             false(), *[self.value_pred(path, r, op, value) for value in values for r in alts]
@@ -219,7 +254,7 @@ class _Compiler(FilterCompiler):
                 tests.append(and_(_typeof(at) == "number", at.op(_SQL_CMP[op])(number)))
             else:
                 return None
-        return or_(false(), *tests)
+        return any_of(tests)
 
     def value_pred(self, path: Path, route: str, op: str, value: JSON) -> Bool:
         scalar = _scalar_filter(op, value)

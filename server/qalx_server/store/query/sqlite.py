@@ -36,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 
 from .canon import canon_json_text, canon_text
-from .dialect import FINITE_CLASS, Dialect, KeySpelling, number_class
+from .dialect import FINITE_CLASS, Dialect, KeySpelling, any_of, number_class
 from .extjson import JSON, is_binary, is_date, is_nonfinite, is_uuid
 from .paths import Path, is_index
 from .tree import ElemMatch, regex_flags
@@ -177,20 +177,39 @@ class _Compiler(FilterCompiler):
         return self._values(path, lambda t: self.type_pred(t, names))
 
     def compare(self, path: Path, op: str, values: tuple[JSON, ...]) -> Bool:
-        walked = self._values(
-            path, lambda t: or_(false(), *[self.value_pred(t, op, v) for v in values])
-        )
+        walked = self._values(path, lambda t: self.values_pred(t, op, values))
         json_path = _member_path(path)
         if json_path is None:
             return walked
         # Without arrays on the route, the one value at the path decides, read directly: the
         # tree walk (json_tree and a regex per node) is left to documents with arrays there.
         at = _At(self.doc, json_path)
-        direct = or_(false(), *[self.value_pred(at, op, v) for v in values])
+        direct = self.values_pred(at, op, values)
         # json_type and json_extract are NULL where the path is missing: coalesced, so a
         # negation ($ne, $not) of the condition still holds there.
         arrays = func.coalesce(_any_array(self.doc, path), false())
         return or_(func.coalesce(direct, false()), and_(arrays, walked))
+
+    def values_pred(self, t: Any, op: str, values: tuple[JSON, ...]) -> Bool:
+        """The value is ``op`` to one of ``values``: equalities with plain numbers and
+        strings as one ``IN`` each (a ``$in`` of 1,000 is then a list, not 1,000 tests)."""
+        if op != "eq" or len(values) < 2:
+            return any_of([self.value_pred(t, op, v) for v in values])
+        numbers: list[JSON] = []
+        strings: list[JSON] = []
+        terms = []
+        for v in values:  # by kind: True == 1 to Python, not to MongoDB
+            if kind(v) == "number" and not is_nonfinite(v):
+                numbers.append(v)
+            elif kind(v) == "string":
+                strings.append(v)
+            else:
+                terms.append(self.value_pred(t, op, v))
+        if numbers:
+            terms.append(and_(t.c.type.in_(NUMBER), t.c.atom.in_(numbers)))
+        if strings:
+            terms.append(and_(t.c.type == "text", t.c.atom.in_(strings)))
+        return any_of(terms)
 
     def value_pred(self, t: Any, op: str, v: JSON) -> Bool:
         sql_op = _CMP[op]

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, not_, or_, true
 
-from .dialect import Columns
+from .dialect import Columns, any_of
 from .extjson import JSON
 from .paths import Path
 from .tree import And, Cond, Const, ElemMatch, Node, Not, Or
@@ -41,7 +41,7 @@ class FilterCompiler(ABC):
         if isinstance(node, And):
             return and_(true(), *[self.node(c) for c in node.children])
         if isinstance(node, Or):
-            return or_(false(), *[self.node(c) for c in node.children])
+            return any_of([self.node(c) for c in _equalities_merged(node.children)])
         if isinstance(node, Not):
             return not_(self.node(node.child))
         if isinstance(node, Const):
@@ -98,3 +98,24 @@ class FilterCompiler(ABC):
     @abstractmethod
     def elem_match(self, node: ElemMatch) -> Bool:
         """Some array ``node.path`` reaches has an element matching ``node.inner``."""
+
+
+def _equalities_merged(children: tuple[Node, ...]) -> list[Node]:
+    """An `$or` of equalities (and `$in`s) on one path is a `$in` of all their values (as
+    MongoDB reads them too): one condition, its values one list where a dialect can."""
+    merged: list[Node] = []
+    by_path: dict[Path, int] = {}
+    for child in children:
+        if not (isinstance(child, Cond) and child.op in ("eq", "in")):
+            merged.append(child)
+            continue
+        values = child.arg if child.op == "in" else (child.arg,)
+        if child.path not in by_path:
+            by_path[child.path] = len(merged)
+            merged.append(Cond(child.path, "in", tuple(values)))
+        else:
+            at = by_path[child.path]
+            earlier = merged[at]
+            assert isinstance(earlier, Cond)
+            merged[at] = Cond(child.path, "in", (*earlier.arg, *values))
+    return merged
