@@ -82,8 +82,8 @@ class Operation:
     """The path's other parameters, each checked against its schema (`parse_text_params`)."""
     query_params: tuple[QueryParam, ...]
     header_params: Mapping[str, Validator]
-    """The headers the operation declares (lowercase names), each checked against its schema
-    when sent (`check_headers`)."""
+    """The headers the operation declares, as the spec spells them, each checked against its
+    schema when sent (`check_headers`; header names are matched without regard to case)."""
     body_ref: str | None
     """`#/components/schemas/X` of the request body, or None for none / a oneOf (the handler
     picks the schema, e.g. bulk or single item create)."""
@@ -168,9 +168,7 @@ def compile_operations() -> list[Operation]:
                     },
                     query_params=tuple(_query_param(p) for p in params if p["in"] == "query"),
                     header_params={
-                        p["name"].lower(): validator_for(p["schema"])
-                        for p in params
-                        if p["in"] == "header"
+                        p["name"]: validator_for(p["schema"]) for p in params if p["in"] == "header"
                     },
                     body_ref=body_schema.get("$ref") if body_schema else None,
                     has_body=body is not None,

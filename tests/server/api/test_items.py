@@ -280,7 +280,7 @@ def test_a_bulk_body_without_the_bulk_header_is_refused(tenant: Tenant) -> None:
     [
         ({"qalx-bulk": "yes"}, "header 'qalx-bulk': 'yes' is not one of"),
         ({"qalx-bulk": "TRUE"}, "header 'qalx-bulk': 'TRUE' is not one of"),
-        ({"Idempotency-Key": "k" * 256}, "header 'idempotency-key'"),
+        ({"idempotency-key": "k" * 256}, "header 'Idempotency-Key'"),
     ],
 )
 def test_a_header_the_spec_does_not_allow_is_refused_naming_it(
