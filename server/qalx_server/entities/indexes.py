@@ -102,12 +102,11 @@ class DeclaredIndexes:
                 )
             ).scalar_one()
         if not others:
-            concurrently = "CONCURRENTLY " if self.db.dialect == "postgresql" else ""
             with self.db.maintenance() as conn:
                 for name in index_names(entity_type, path):
-                    conn.execute(sa.text(f"DROP INDEX {concurrently}IF EXISTS {name}"))
+                    conn.execute(sa.text(f"DROP INDEX {self._concurrently}IF EXISTS {name}"))
 
-    def list(self, company_id: int | None, entity_type: str | None = None) -> list[dict[str, Any]]:
+    def list(self, company_id: int | None) -> list[dict[str, Any]]:
         """A company's declared indexes (every company's for None), by type and path."""
         query = (
             sa.select(declared_indexes, companies.c.name.label("company"))
@@ -116,10 +115,13 @@ class DeclaredIndexes:
         )
         if company_id is not None:
             query = query.where(declared_indexes.c.company_id == company_id)
-        if entity_type is not None:
-            query = query.where(declared_indexes.c.entity_type == entity_type)
         with self.db.read() as conn:
             return [_listed(row) for row in conn.execute(query)]
+
+    @property
+    def _concurrently(self) -> str:
+        """PostgreSQL builds and drops indexes without blocking writes; SQLite cannot."""
+        return "CONCURRENTLY " if self.db.dialect == "postgresql" else ""
 
     @staticmethod
     def _path(entity_type: str, path_text: str) -> engine.Path:
@@ -148,13 +150,14 @@ class DeclaredIndexes:
                 key_name: f"ON {table} (company_id, entity_type, ({key}))",
                 arrays_name: f"ON {table} (company_id, entity_type) WHERE {arrays}",
             }
-            concurrently = "CONCURRENTLY " if self.db.dialect == "postgresql" else ""
             for name, rest in statements.items():
                 if self.db.dialect == "postgresql":
                     _drop_if_invalid(conn, name)
                 # Straight to the driver: the path's text is SQL literal there, which
                 # sa.text would read `:name` in as a parameter.
-                conn.exec_driver_sql(f"CREATE INDEX {concurrently}IF NOT EXISTS {name} {rest}")
+                conn.exec_driver_sql(
+                    f"CREATE INDEX {self._concurrently}IF NOT EXISTS {name} {rest}"
+                )
             # Statistics of the new keys (and on SQLite, of the table's every index), so the
             # planner weighs the new indexes against the others at once.
             conn.execute(sa.text(f"ANALYZE {table}"))

@@ -208,10 +208,11 @@ class EntityReads(EntityRows):
         conditions = [*scope, entities.c.archived.is_(False)]
         columns = querying.entity_columns(KINDS[entity_type].unique_name, archived_listed=False)
         dialect = self.db.dialect
-        match = pipeline.where(entities.c.doc, dialect, columns)
         with self.db.read() as conn:
-            if match is not None and pipeline.match is not None:  # leading $match: in SQL
-                conditions.append(match)
+            if pipeline.match is not None:  # leading $match stages run in the database
+                conditions.append(
+                    querying.compile_node(pipeline.match, entities.c.doc, dialect, columns)
+                )
                 indexed = declared_paths(conn, principal.company_id, entity_type)
                 found = engine.candidates(pipeline.match, entities.c.doc, dialect, columns, indexed)
                 if found is not None:

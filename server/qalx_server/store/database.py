@@ -161,6 +161,7 @@ class Database:
                 f"unsupported database {parsed.drivername!r}: use sqlite:/// or postgresql+psycopg://"
             )
         event.listen(self.engine, "handle_error", self._timed_out)
+        event.listen(self.engine, "before_cursor_execute", _refuse_if_cancelled)
         self._writer = self.engine.execution_options(**{_WRITE: True})
         # One statement needs no BEGIN and COMMIT round trips on PostgreSQL either: in
         # autocommit it is its own transaction (a GET item is 1 round trip, not 3).
@@ -246,6 +247,14 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _refuse_if_cancelled(*_: Any) -> None:
+    """A statement about to start for a request whose client has gone does not start: a
+    cancel that came between two statements (an interrupt then stops nothing) still holds."""
+    cancel = _CANCEL.get()
+    if cancel is not None and cancel.cancelled:
+        raise StatementCancelled("the client went away: the query was stopped")
 
 
 @contextmanager
